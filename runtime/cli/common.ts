@@ -1,0 +1,53 @@
+// Shared pieces of the CLI subcommands: the Subcommand interface, a user-facing error type, and argument parsing.
+
+export interface Subcommand {
+  run(args: string[]): Promise<number>;
+}
+
+/** An error whose message is shown to the user as one line (no stack trace). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+  }
+}
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+/** Parses `--name value`, `--name=value` and boolean `--name` flags; `booleanFlags` never take a value. */
+export function parseArgs(args: string[], known: { valued: string[]; boolean: string[] }): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+      if (known.boolean.includes(name)) {
+        if (eq >= 0) throw new CliError(`--${name} takes no value`);
+        flags.set(name, true);
+      } else if (known.valued.includes(name)) {
+        const value = eq >= 0 ? a.slice(eq + 1) : args[++i];
+        if (value === undefined || value === '') throw new CliError(`--${name} needs a value`);
+        flags.set(name, value);
+      } else {
+        throw new CliError(`unknown option --${name}`);
+      }
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, flags };
+}
+
+/** Parses `A-B` (1-based, inclusive) line ranges. */
+export function parseLineRange(text: string): { start: number; end: number } {
+  const m = /^(\d+)-(\d+)$/.exec(text) ?? /^(\d+)$/.exec(text);
+  if (!m) throw new CliError(`--lines expects A-B (1-based, inclusive), got '${text}'`);
+  const start = Number(m[1]);
+  const end = Number(m[2] ?? m[1]);
+  if (start < 1 || end < start) throw new CliError(`--lines range '${text}' is empty or starts before line 1`);
+  return { start, end };
+}

@@ -1,0 +1,9 @@
+// `rnn-lens shapes`: not built yet (see its issue).
+import { CliError, type Subcommand } from './common';
+
+const command: Subcommand = {
+  async run(): Promise<number> {
+    throw new CliError('the shapes command is not available yet');
+  },
+};
+export default command;
