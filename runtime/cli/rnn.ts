@@ -15,9 +15,11 @@ async function chooseBackend(name: string, threads: number | undefined): Promise
   switch (name) {
     case 'reference':
       return referenceBackend;
-    case 'wasm':
-      void threads;
-      throw new CliError('the wasm backend is not available yet: use --backend reference');
+    case 'wasm': {
+      const { OrtRnnExecutor } = await import('../onnx/executor');
+      const { nodeOrtWasmPaths } = await import('../onnx/node-paths');
+      return new OrtRnnExecutor({ threads: threads ?? 1, wasmPaths: nodeOrtWasmPaths() });
+    }
     default:
       throw new CliError(`--backend must be wasm or reference, got '${name}'`);
   }

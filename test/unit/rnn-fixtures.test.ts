@@ -6,6 +6,7 @@ import { parseSpec, runSpec } from '../../runtime/rnn/spec';
 import { referenceBackend } from '../../runtime/reference/rnn-stack';
 import { TorchError } from '../../runtime/torch/errors';
 import type { StackBackend } from '../../runtime/rnn/stack';
+import { OrtRnnExecutor } from '../../runtime/onnx/executor';
 import { loadCases, compareResult } from './rnn-fixture-cases';
 
 const TOL = 1e-4;
@@ -57,3 +58,7 @@ export function fixtureSuite(backendName: string, getBackend: () => Promise<Stac
 }
 
 fixtureSuite('reference', async () => referenceBackend);
+
+const wasm = new OrtRnnExecutor({ threads: 1 });
+after(() => wasm.dispose());
+fixtureSuite('wasm', async () => wasm);
