@@ -175,7 +175,7 @@ export async function rnnForward(module: RnnModule, input: Tensor | PackedSequen
   if (work > limits.maxMultiplyAdds) {
     throw new LimitError(`this run needs about ${work.toExponential(2)} multiply-adds, above RNN Lens's limit of ${limits.maxMultiplyAdds.toExponential(2)}; use a smaller batch, shorter sequences or a smaller hidden size`);
   }
-  checkFinite(data, 'input');
+  checkFinite(data, batchSizes ? 'input (PackedSequence.data)' : 'input');
   if (h) checkFinite(h, isLstm ? 'h_0' : 'hx');
   if (cell) checkFinite(cell, 'c_0');
 

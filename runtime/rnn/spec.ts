@@ -6,7 +6,7 @@ import { TorchError } from '../torch/errors';
 import { packPaddedSequence, padPackedSequence } from '../torch/packing';
 import { rnnForward, type RnnForwardResult } from './forward';
 import { DEFAULT_LIMITS, type RnnLimits } from './limits';
-import { createRnnConfig, loadStateDict, type RnnModule } from './module';
+import { checkFinite, createRnnConfig, loadStateDict, type RnnModule } from './module';
 import type { StackBackend } from './stack';
 
 /** A malformed spec (not a PyTorch error): wrong types, missing fields, sizes over the limits. */
@@ -199,6 +199,10 @@ export async function runSpec(spec: RnnSpec, backend: StackBackend, limits: RnnL
   const { module, input } = spec;
   const isLstm = module.config.mode === 'LSTM';
   const hx = spec.h0 ? (isLstm ? ([spec.h0, spec.c0!] as const) : spec.h0) : null;
+  // located on the caller's tensors (rnnForward checks again, but on packed rows)
+  checkFinite(input, 'input');
+  if (spec.h0) checkFinite(spec.h0, 'hx.h0');
+  if (spec.c0) checkFinite(spec.c0, 'hx.c0');
   let packed: PackedSequence | null = null;
   let res: RnnForwardResult;
   let output: Tensor;
