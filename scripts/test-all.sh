@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci
+bash scripts/install-chromium.sh
 npm test

@@ -1,0 +1,119 @@
+// Padding and unpacking drawings: the batch as a (batch × time) grid, real cells in their sequence's colour, pad
+// cells hatched, each row's length at its side. For unpacking, every pad cell is checked to be exactly the padding
+// value in the data, and the result is stated ("padding exactly 0 in all 12 cells").
+import type { Step, StepDetails, TensorValue } from '../../runtime/steps/step';
+import { attachTips, h, s, svgCanvas } from '../dom';
+import { fmt, outputTensors, strides } from '../values';
+import { cellSize, previous, seqClass, type DrawContext } from './context';
+
+interface GridSpec {
+  cls: string;
+  label: string;
+  lengths: number[];
+  T: number;
+  /** Values tensor laid out batch-first or time-first (batch = dim 0 or 1); may have a feature dim. */
+  tensor: TensorValue | null;
+  batchFirst: boolean;
+  name: string;
+  vocab: string[] | null;
+}
+
+/** The values at (b, t): one number for a 2-D tensor, the feature vector for 3-D, null when not sent. */
+function cellValues(spec: GridSpec, b: number, t: number): number[] | null {
+  const x = spec.tensor;
+  if (!x || !x.data) return null;
+  const st = strides(x.shape);
+  const base = spec.batchFirst ? b * st[0] + t * st[1] : t * st[0] + b * st[1];
+  const feat = x.shape.length >= 3 ? x.shape[2] : 1;
+  return x.data.slice(base, base + feat);
+}
+
+export function drawBatchGrid(spec: GridSpec): SVGSVGElement {
+  const B = spec.lengths.length;
+  const T = spec.T;
+  const c = cellSize(T, B);
+  const left = 48;
+  const top = 16;
+  const right = 56;
+  const W = left + T * c + right;
+  const H = top + B * c + 4;
+  const svg = svgCanvas(W, H, `batch-grid ${spec.cls}`, spec.label);
+  svg.setAttribute('data-b', String(B));
+  svg.setAttribute('data-t', String(T));
+  const showText = c >= 16 && spec.tensor !== null && spec.tensor.shape.length === 2 && spec.tensor.data !== null;
+  const headStep = T > 20 ? 5 : 1;
+  for (let t = 0; t < T; t += headStep) {
+    svg.append(s('text', { class: 'axis-label', x: left + t * c + c / 2, y: top - 4, 'text-anchor': 'middle' }, String(t)));
+  }
+  for (let b = 0; b < B; b++) {
+    const y = top + b * c;
+    if (c >= 9 || b % 5 === 0) svg.append(s('text', { class: 'axis-label', x: left - 6, y: y + c * 0.7, 'text-anchor': 'end' }, `row ${b}`));
+    const row = s('g', { class: `grid-row ${seqClass(b)}`, 'data-b': b });
+    for (let t = 0; t < T; t++) {
+      const real = t < spec.lengths[b];
+      row.append(s('rect', { class: `cell ${real ? 'real' : 'pad'}`, x: left + t * c, y, width: c - 1, height: c - 1, 'data-b': b, 'data-t': t }));
+      if (showText) {
+        const v = cellValues(spec, b, t);
+        if (v) row.append(s('text', { class: `cell-text ${real ? 'real' : 'pad'}`, x: left + t * c + c / 2 - 0.5, y: y + c * 0.68, 'text-anchor': 'middle' }, fmt(v[0])));
+      }
+    }
+    svg.append(row);
+    svg.append(s('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7, 'data-b': b, 'data-length': spec.lengths[b] }, `len ${spec.lengths[b]}`));
+  }
+  attachTips(svg, (el) => {
+    const b = Number(el.getAttribute('data-b'));
+    const t = Number(el.getAttribute('data-t'));
+    if (!el.classList.contains('cell')) return null;
+    const real = t < spec.lengths[b];
+    const v = cellValues(spec, b, t);
+    const idx = spec.batchFirst ? `[${b}, ${t}]` : `[${t}, ${b}]`;
+    const val = v === null ? '' : v.length === 1 ? ` = ${fmt(v[0])}` : ` = [${v.slice(0, 8).map(fmt).join(', ')}${v.length > 8 ? ', …' : ''}]`;
+    const tok = v && v.length === 1 && spec.vocab && Number.isInteger(v[0]) && spec.vocab[v[0]] !== undefined ? ` '${spec.vocab[v[0]]}'` : '';
+    return `${spec.name}${idx}${val}${tok} — ${real ? `real (row ${b} has length ${spec.lengths[b]})` : 'padding'}`;
+  });
+  return svg;
+}
+
+function timeDim(t: TensorValue | null, batchFirst: boolean, fallback: number): number {
+  if (!t) return fallback;
+  return t.shape[batchFirst ? 1 : 0] ?? fallback;
+}
+
+export function drawPad(step: Step, d: Extract<StepDetails, { kind: 'pad' }>, ctx: DrawContext): HTMLElement {
+  const out = outputTensors(step)[0] ?? null;
+  const vocab = previous(ctx, step, 'vocab')?.tokens ?? null;
+  const T = timeDim(out?.tensor ?? null, d.batchFirst, Math.max(...d.lengths));
+  const B = d.lengths.length;
+  const padCells = B * T - d.lengths.reduce((a, b) => a + b, 0);
+  return h('div', { class: 'drawing pad' },
+    drawBatchGrid({ cls: 'pad-grid', label: `padded batch ${B} × ${T}`, lengths: d.lengths, T, tensor: out?.tensor ?? null,
+      batchFirst: d.batchFirst, name: out?.name ?? 'padded', vocab }),
+    h('p', { class: 'fact pad-count', 'data-pad-cells': padCells },
+      `${B} × ${T} = ${B * T} cells: ${B * T - padCells} real + ${padCells} padding (value ${d.paddingValue}).`));
+}
+
+export function drawUnpack(step: Step, d: Extract<StepDetails, { kind: 'unpack' }>): HTMLElement {
+  const out = outputTensors(step).find((o) => o.tensor.shape.length >= 2) ?? null;
+  const T = d.totalLength;
+  const B = d.lengths.length;
+  let checked = 0;
+  let nonPadValue = 0;
+  if (out && out.tensor.data) {
+    for (let b = 0; b < B; b++) {
+      for (let t = d.lengths[b]; t < T; t++) {
+        const v = cellValues({ tensor: out.tensor, batchFirst: d.batchFirst } as GridSpec, b, t) ?? [];
+        for (const x of v) if (x !== d.paddingValue) nonPadValue++;
+        checked++;
+      }
+    }
+  }
+  const grid = drawBatchGrid({ cls: 'unpack-grid', label: `unpacked output ${B} × ${T}`, lengths: d.lengths, T,
+    tensor: out?.tensor ?? null, batchFirst: d.batchFirst, name: out?.name ?? 'output', vocab: null });
+  const verdict = !out || !out.tensor.data
+    ? h('p', { class: 'fact pad-check', 'data-checked': 0 }, 'values not sent: padding not checked')
+    : h('p', { class: `fact pad-check ${nonPadValue === 0 ? 'ok' : 'bad'}`, 'data-checked': checked, 'data-nonzero': nonPadValue },
+      nonPadValue === 0
+        ? `✓ padding exactly ${d.paddingValue} in all ${checked} padded time steps (lengths ${d.lengths.join(', ')})`
+        : `✗ ${nonPadValue} padded values differ from ${d.paddingValue}`);
+  return h('div', { class: 'drawing unpack' }, grid, verdict);
+}

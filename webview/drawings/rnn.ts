@@ -1,0 +1,98 @@
+// The RNN and final-state drawings. RNN: for every layer and direction a (batch × time) lane showing which time
+// steps each sequence runs (only its own length when packed; all T, padding included, when not), the direction of
+// the recurrence, and the cell where that direction's h_n is read (forward: last real step; backward: t = 0).
+// Final state: h_n as layers × directions × batch slots, each marked with the output cell it equals.
+import type { Step, StepDetails } from '../../runtime/steps/step';
+import { attachTips, h, s, svgCanvas } from '../dom';
+import { cellSize, seqClass } from './context';
+
+export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): HTMLElement {
+  const B = d.lengths.length;
+  const T = Math.max(...d.lengths, 1);
+  const D = d.bidirectional ? 2 : 1;
+  const wrap = h('div', { class: 'drawing rnn' });
+  const c = cellSize(T, B * d.numLayers * D);
+  const left = 48;
+  const top = 18;
+  for (let l = 0; l < d.numLayers; l++) {
+    for (let dir = 0; dir < D; dir++) {
+      const hIndex = l * D + dir;
+      const W = left + T * c + 70;
+      const H = top + B * c + 4;
+      const svg = svgCanvas(W, H, 'rnn-lane-svg', `layer ${l} ${dir ? 'backward' : 'forward'}`);
+      const lane = s('g', { class: 'rnn-lane', 'data-layer': l, 'data-dir': dir, 'data-hn-index': hIndex });
+      lane.append(s('text', { class: 'lane-title', x: left, y: 12 },
+        `layer ${l} · ${dir ? 'backward ←' : 'forward →'}${l > 0 ? ` · input = layer ${l - 1} output (${D * d.hiddenSize})` : ` · input ${d.inputSize}`} · h_n[${hIndex}]`));
+      for (let b = 0; b < B; b++) {
+        const y = top + b * c;
+        const len = d.lengths[b];
+        if (c >= 9 || b % 5 === 0) lane.append(s('text', { class: 'axis-label', x: left - 6, y: y + c * 0.7, 'text-anchor': 'end' }, `row ${b}`));
+        for (let t = 0; t < T; t++) {
+          const active = t < len;
+          lane.append(s('rect', { class: `run-cell ${active ? `active ${seqClass(b)}` : 'idle'}`, x: left + t * c, y, width: c - 1, height: c - 1, 'data-b': b, 'data-t': t }));
+        }
+        if (len > 1 && c >= 9) {
+          const x0 = left + (dir ? len - 1 : 0) * c + c / 2;
+          const x1 = left + (dir ? 0 : len - 1) * c + c / 2;
+          lane.append(s('line', { class: 'run-arrow', x1: x0, y1: y + c / 2 - 0.5, x2: x1, y2: y + c / 2 - 0.5 }));
+        }
+        const readT = dir ? 0 : len - 1;
+        lane.append(s('circle', { class: 'hn-read', cx: left + readT * c + c / 2 - 0.5, cy: y + c / 2 - 0.5, r: Math.max(2, c * 0.3), 'data-b': b, 'data-t': readT, 'data-hn-index': hIndex }));
+        lane.append(s('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7 }, `h_n@t${readT}`));
+      }
+      svg.append(lane);
+      attachTips(svg, (el) => {
+        const b = Number(el.getAttribute('data-b'));
+        const t = Number(el.getAttribute('data-t'));
+        if (el.classList.contains('hn-read')) return `h_n[${hIndex}, ${b}] is read here: layer ${l} ${dir ? 'backward' : 'forward'}, row ${b}, t = ${t}`;
+        if (!el.classList.contains('run-cell')) return null;
+        return t < d.lengths[b] ? `row ${b} runs step t = ${t} (length ${d.lengths[b]})${d.packed ? '' : ''}` : `row ${b}: t = ${t} skipped (past length ${d.lengths[b]}; output is 0 here)`;
+      });
+      wrap.append(svg);
+    }
+  }
+  wrap.append(h('p', { class: 'fact' },
+    `${d.mode} ${d.inputSize} → ${d.hiddenSize}${d.projSize ? ` (proj ${d.projSize})` : ''}, ${d.numLayers} layer${d.numLayers > 1 ? 's' : ''}, ${d.bidirectional ? 'bidirectional' : 'one direction'}, ${d.packed ? 'packed input: each row stops at its length' : 'NOT packed: every row runs all T steps'}; weights: ${d.weightsSource}; computed by ${d.backend}.`));
+  void step;
+  return wrap;
+}
+
+export function drawFinalState(d: Extract<StepDetails, { kind: 'final-state' }>): HTMLElement {
+  const L = d.numLayers;
+  const D = d.numDirections;
+  const eq = d.sliceEqualsOutputStep;
+  const B = eq ? eq[0][0].length : d.equalsOutputStep.length;
+  const c = Math.max(10, Math.min(40, Math.floor(640 / Math.max(B, 1))));
+  const left = 150;
+  const top = 18;
+  const W = left + B * c + 8;
+  const H = top + L * D * (c + 6) + 4;
+  const svg = svgCanvas(W, H, 'hn-grid', `h_n: ${L} layers × ${D} directions × ${B} rows`);
+  if (B <= 40) for (let b = 0; b < B; b++) svg.append(s('text', { class: 'axis-label', x: left + b * c + c / 2, y: top - 5, 'text-anchor': 'middle' }, `b${b}`));
+  for (let l = 0; l < L; l++) {
+    for (let dir = 0; dir < D; dir++) {
+      const i = l * D + dir;
+      const y = top + i * (c + 6);
+      svg.append(s('text', { class: 'axis-label', x: left - 8, y: y + c * 0.65, 'text-anchor': 'end' }, `h_n[${i}] layer ${l} ${D === 2 ? (dir ? 'bwd' : 'fwd') : ''}`));
+      for (let b = 0; b < B; b++) {
+        const t = eq ? eq[l][dir][b] : (l === L - 1 && dir === D - 1 ? d.equalsOutputStep[b] : null);
+        svg.append(s('rect', { class: `hn-slice ${t === null || t === undefined ? 'no-equal' : `equal ${seqClass(b)}`}`, x: left + b * c, y, width: c - 2, height: c,
+          'data-layer': l, 'data-dir': dir, 'data-b': b, 'data-equals': t ?? 'none' }));
+        if (t !== null && t !== undefined && c >= 22) svg.append(s('text', { class: 'cell-text', x: left + b * c + c / 2 - 1, y: y + c * 0.65, 'text-anchor': 'middle' }, `t${t}`));
+      }
+    }
+  }
+  attachTips(svg, (el) => {
+    if (!el.classList.contains('hn-slice')) return null;
+    const l = el.getAttribute('data-layer');
+    const dir = Number(el.getAttribute('data-dir'));
+    const b = el.getAttribute('data-b');
+    const t = el.getAttribute('data-equals');
+    const half = D === 2 ? (dir ? ', backward half' : ', forward half') : '';
+    return t === 'none'
+      ? `h_n[${Number(l) * D + dir}, ${b}] (layer ${l}) equals no output cell: only the last layer's states appear in output`
+      : `h_n[${Number(l) * D + dir}, ${b}] = output[${b}, ${t}${half}]`;
+  });
+  return h('div', { class: 'drawing final-state' }, svg,
+    h('p', { class: 'fact' }, `selected: ${d.selection}; equals output at time steps [${d.equalsOutputStep.map((x) => x ?? '—').join(', ')}]`));
+}
