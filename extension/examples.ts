@@ -9,7 +9,11 @@ export interface ExampleInfo {
 
 /** The examples, in the order the walkthrough and the quick pick show them. */
 export const EXAMPLES: readonly ExampleInfo[] = [
-  { file: 'pack_chars.py', title: 'Pack character sequences (pad, sort, embed, pack, LSTM, unpack)' },
+  { file: 'pack_chars.py', title: 'Pack character sequences: pad, sort, embed, pack, LSTM, unpack (seed 000)' },
+  { file: 'pad_pack_unsorted.py', title: 'pad_sequence and enforce_sorted=False (seed 002)' },
+  { file: 'bilstm_lengths.ipynb', title: 'Bidirectional, two-layer LSTM on unequal lengths, as a notebook (seed 003)' },
+  { file: 'gru_classifier.py', title: 'A GRU classifier module with packing' },
+  { file: 'gotchas.py', title: 'Deliberate mistakes: see the diagnostics and quick fixes' },
 ];
 
 export function exampleUri(extensionUri: vscode.Uri, file: string): vscode.Uri {
