@@ -3,6 +3,8 @@
 // (pack_padded_sequence → module → pad_packed_sequence) and builds the RESULT object.
 import { Tensor, numel, type PackedSequence } from '../tensor/tensor';
 import { TorchError } from '../torch/errors';
+import { defaultStateDict } from '../torch/init';
+import { TorchGenerator } from '../torch/random';
 import { packPaddedSequence, padPackedSequence } from '../torch/packing';
 import { rnnForward, type RnnForwardResult } from './forward';
 import { DEFAULT_LIMITS, type RnnLimits } from './limits';
@@ -20,7 +22,7 @@ export interface TensorJson {
 export interface RnnSpec {
   name: string;
   module: RnnModule;
-  /** present instead of weights: PyTorch default init after manual_seed (not reproducible here yet) */
+  /** present instead of weights: PyTorch's default init after torch.manual_seed(seed) (runtime/torch/init.ts) */
   seed: number | null;
   input: Tensor;
   lengths: number[] | null;
@@ -159,7 +161,8 @@ export function parseSpec(json: Json, limits: RnnLimits = DEFAULT_LIMITS): RnnSp
   const seed = optional(json, 'seed');
   let module: RnnModule;
   if (seed !== null && optional(json, 'state_dict') === null) {
-    throw new SpecError(`spec "${name}": seed=${describe(seed)} needs PyTorch's default initialisation (manual_seed + mt19937), which this runtime does not reproduce yet; give "state_dict" instead`);
+    // torch.manual_seed(seed), then the module's constructor draws its default init
+    module = loadStateDict(config, new Map(Object.entries(defaultStateDict(config, new TorchGenerator(int(seed, 'seed'))))));
   } else {
     const sd = field(json, 'state_dict', 'spec');
     if (!isObject(sd)) throw new SpecError(`state_dict: expected an object of {"shape", "data"} tensors, got ${describe(sd)}`);

@@ -1,7 +1,7 @@
 // The error PyTorch would raise: a Python exception type plus PyTorch's own message. Runtime code throws TorchError
 // for every input PyTorch rejects, so callers (CLI, run engine, diagnostics) can show the exact PyTorch wording.
 
-export type PythonErrorType = 'RuntimeError' | 'ValueError' | 'IndexError' | 'TypeError';
+export type PythonErrorType = 'RuntimeError' | 'ValueError' | 'IndexError' | 'TypeError' | 'AssertionError';
 
 export class TorchError extends Error {
   constructor(

@@ -27,10 +27,6 @@ export function fixtureSuite(backendName: string, getBackend: () => Promise<Stac
   let maxErr = 0;
   let ran = 0;
   for (const c of cases) {
-    if (c.isSeed) {
-      test.skip(`${backendName}: ${c.name} — needs the PyTorch RNG (issue 5)`);
-      continue;
-    }
     test(`${backendName}: ${c.name}`, async () => {
       const backend = await getBackend();
       if (c.isError) {
