@@ -1,0 +1,280 @@
+// The shape engine's public API, used by the CLI (`rnn-lens shapes`), the VS Code extension (hover, inlay hints,
+// diagnostics) and the run engine (which reuses the interpreter with hooks). No vscode import: pure TypeScript.
+//
+//   const a = analyzePython(text);                 // a .py file (or { lines: {start, end} } for a selection)
+//   const b = analyzeNotebook(ipynbJsonOrCells);  // a notebook: cells in order, shapes flow across cells
+//   a.records        → ShapeRecord[]: one per bound Name of every assignment / for target (fixture schema + span)
+//   a.hoverAt(l, c)  → { name, text, span } for any Name occurrence (assignment target, parameter or use)
+//   a.inlayHints     → { line, col, label }[] after assignment targets with a known tensor/packed/tuple value
+//   a.diagnostics    → shape errors (PyTorch's messages, located at the call), gotchas (RNNL0xx), limits
+//   a.parseErrors    → located syntax errors (the rest of the file is still analysed)
+//   describeValue(v) → 'Tensor[int64] (3, 8)', 'PackedSequence data (18, 4) batch_sizes [3,3,3,3,2,2,1,1]', …
+//   a.reanalyze(newText, changes) → incremental: reuses the previous parse tree (lezer TreeFragments)
+//
+// Positions: `line` is 1-based, `col` 0-based. For notebooks every position also carries `cell` (index in the
+// notebook's cell list) and `line` is relative to that cell. Record `col` follows the fixture schema (Python's
+// col_offset: UTF-8 bytes); spans use UTF-16 columns (editor columns).
+import { parsePython, type ParsedPython, type TextChange } from '../python/parse';
+import {
+  lineRangeSource,
+  notebookSource,
+  parseIpynb,
+  pythonSource,
+  SourceError,
+  type NotebookCell,
+  type SourceText,
+} from '../python/source';
+import { Interpreter, type InterpreterLimits } from '../interp/interpreter';
+import type { InterpreterHooks } from '../interp/hooks';
+import type { CodeSpan } from '../steps/step';
+import type { Value } from '../interp/values';
+import { describeValue, recordBody, type RecordBody } from './describe';
+import { detectGotchas } from '../diagnostics/gotchas';
+
+export { describeValue, SourceError };
+export type { Value, RecordBody, NotebookCell, InterpreterHooks, TextChange };
+
+/** One record in the schema of ../shared/fixtures/shapes/README.md, plus where it is. */
+export type ShapeRecord = {
+  line: number;
+  col: number;
+  name: string;
+  cell?: number;
+  span: CodeSpan;
+  /** false when later executions of the statement gave a different value (the record is then their join). */
+  stable?: false;
+} & RecordBody;
+
+export interface Diagnostic {
+  /** 'RNNL001'… for gotchas (see docs/gotchas.md), 'RNNL-SHAPE' for shape errors, 'RNNL-SYNTAX', 'RNNL-LIMIT'… */
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  span: CodeSpan;
+  /** Link to the explanation (docs/gotchas.md#anchor) for gotchas. */
+  href?: string;
+  related?: { message: string; span: CodeSpan }[];
+  /** A mechanical fix: replace `span` with `text`. */
+  fix?: { title: string; span: CodeSpan; text: string };
+}
+
+export interface HoverInfo {
+  name: string;
+  /** Pylance-like compact text: `seq_tensor: Tensor[int64] (3, 8)`. */
+  text: string;
+  /** Extra explanation lines (RNN output layouts, h_n/c_n meaning). */
+  detail?: string;
+  span: CodeSpan;
+  value: Value;
+}
+
+export interface InlayHint {
+  line: number;
+  col: number;
+  cell?: number;
+  label: string;
+}
+
+export interface AnalyzeOptions {
+  /** Only lines A-B (1-based, inclusive) of a .py text are analysed (a selection). */
+  lines?: { start: number; end: number };
+  limits?: Partial<InterpreterLimits>;
+  hooks?: InterpreterHooks;
+}
+
+export interface Analysis {
+  readonly records: ShapeRecord[];
+  readonly diagnostics: Diagnostic[];
+  readonly inlayHints: InlayHint[];
+  readonly parseErrors: Diagnostic[];
+  /** Value description for the Name at a position (the position may be anywhere inside the name). */
+  hoverAt(line: number, col: number, cell?: number): HoverInfo | null;
+  /** The abstract value of the Name at a position. */
+  valueAt(line: number, col: number, cell?: number): Value | null;
+  /** Re-analyses after an edit of a .py text, reusing the unchanged parts of the parse tree. */
+  reanalyze(text: string, changes?: readonly TextChange[]): Analysis;
+  /** The interpreter (bindings, op sites) for the run engine. */
+  readonly interpreter: Interpreter;
+  readonly source: SourceText;
+  /** Time spent (ms): parse, interpret. */
+  readonly timings: { parseMs: number; interpretMs: number };
+}
+
+/** Analyses a Python file (or a line range of it). Never throws on bad input: syntax errors become parseErrors. */
+export function analyzePython(text: string, opts: AnalyzeOptions = {}): Analysis {
+  const source = opts.lines ? lineRangeSource(text, opts.lines.start, opts.lines.end) : pythonSource(text);
+  return analyzeSource(source, opts);
+}
+
+/** Analyses a notebook: `.ipynb` JSON text, or cells (as VS Code's notebook API gives them). Malformed JSON throws
+ *  SourceError with a one-line message. */
+export function analyzeNotebook(notebook: string | readonly NotebookCell[], opts: AnalyzeOptions = {}): Analysis {
+  const cells = typeof notebook === 'string' ? parseIpynb(notebook) : notebook;
+  return analyzeSource(notebookSource(cells), opts);
+}
+
+export function analyzeSource(source: SourceText, opts: AnalyzeOptions = {}, previous?: ParsedPython, changes?: readonly TextChange[]): Analysis {
+  const t0 = performance.now();
+  const parsed = parsePython(source.text, previous, changes);
+  const t1 = performance.now();
+  return new AnalysisImpl(source, parsed, opts, t1 - t0);
+}
+
+class AnalysisImpl implements Analysis {
+  readonly records: ShapeRecord[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  readonly inlayHints: InlayHint[] = [];
+  readonly parseErrors: Diagnostic[] = [];
+  readonly interpreter: Interpreter;
+  readonly timings: { parseMs: number; interpretMs: number };
+
+  constructor(
+    readonly source: SourceText,
+    private readonly parsed: ParsedPython,
+    private readonly opts: AnalyzeOptions,
+    parseMs: number,
+  ) {
+    const t0 = performance.now();
+    this.interpreter = new Interpreter(parsed, {
+      limits: opts.limits,
+      hooks: opts.hooks,
+      spanOf: (from, to) => this.span(from, to),
+    });
+    this.interpreter.run();
+    this.timings = { parseMs, interpretMs: performance.now() - t0 };
+    this.collect();
+  }
+
+  /** A user-coordinates span of [from, to) in the analysed text. */
+  span(from: number, to: number): CodeSpan {
+    const a = this.parsed.lines.position(from);
+    const b = this.parsed.lines.position(Math.max(from, to));
+    const ma = this.source.mapLine(a.line);
+    const mb = this.source.mapLine(b.line);
+    const s: CodeSpan = { line: ma.line, col: a.col, endLine: mb.cell === ma.cell ? mb.line : ma.line, endCol: mb.cell === ma.cell ? b.col : a.col };
+    if (ma.cell !== undefined) s.cell = ma.cell;
+    return s;
+  }
+
+  private collect(): void {
+    const lines = this.parsed.lines;
+    const bindings = [...this.interpreter.bindings.values()].sort((p, q) => p.from - q.from);
+    for (const b of bindings) {
+      if (!b.recorded) continue;
+      const body = recordBody(b.value);
+      if (!body) continue;
+      const span = this.span(b.from, b.to);
+      const rec = { line: span.line, col: lines.byteColumn(b.from), name: b.name, ...body, span } as ShapeRecord;
+      if (span.cell !== undefined) rec.cell = span.cell;
+      this.records.push(rec);
+      const label = inlayLabel(b.value);
+      if (label) {
+        const h: InlayHint = { line: span.line, col: span.endCol, label };
+        if (span.cell !== undefined) h.cell = span.cell;
+        this.inlayHints.push(h);
+      }
+    }
+    for (const e of this.parsed.errors) {
+      this.parseErrors.push({ code: 'RNNL-SYNTAX', severity: 'error', message: e.message, span: this.span(e.from, Math.max(e.to, e.from + 1)) });
+    }
+    for (const d of this.interpreter.diagnostics) {
+      if (d.code === 'RNNL-NOTE' || d.code === 'RNNL-INTERNAL') continue;
+      this.diagnostics.push({ code: d.code, severity: d.severity, message: d.message, span: this.span(d.from, d.to) });
+    }
+    for (const g of detectGotchas(this.parsed, this.interpreter)) {
+      const diag: Diagnostic = { code: g.code, severity: g.severity, message: g.message, span: this.span(g.from, g.to), href: g.href };
+      if (g.fix) diag.fix = { title: g.fix.title, span: this.span(g.fix.from, g.fix.to), text: g.fix.text };
+      this.diagnostics.push(diag);
+    }
+    for (const n of this.source.notes) {
+      const span: CodeSpan = { line: n.line, col: 0, endLine: n.line, endCol: 0 };
+      if (n.cell !== undefined) span.cell = n.cell;
+      this.diagnostics.push({ code: 'RNNL-SOURCE', severity: 'info', message: n.message, span });
+    }
+  }
+
+  private offsetAt(line: number, col: number, cell?: number): number | null {
+    const l = this.source.unmapLine(line, cell);
+    if (l === null) return null;
+    return this.parsed.lines.offset(l, col);
+  }
+
+  private nameAt(line: number, col: number, cell?: number): { from: number; to: number; name: string; value: Value } | null {
+    const off = this.offsetAt(line, col, cell);
+    if (off === null) return null;
+    // the name token containing the offset (or ending at it)
+    let node = this.parsed.tree.resolveInner(off, 1);
+    if (node.name !== 'VariableName' && node.name !== 'PropertyName') node = this.parsed.tree.resolveInner(off, -1);
+    if (node.name !== 'VariableName') {
+      if (node.name === 'PropertyName' && node.parent) {
+        // an attribute: the value of the whole member expression `self.lstm`, if it was evaluated as a use
+        return null;
+      }
+      return null;
+    }
+    const name = this.parsed.text.slice(node.from, node.to);
+    const b = this.interpreter.bindings.get(node.from);
+    if (b) return { from: node.from, to: node.to, name, value: b.value };
+    const u = this.interpreter.uses.get(node.from);
+    if (u) return { from: node.from, to: node.to, name, value: u.value };
+    return null;
+  }
+
+  valueAt(line: number, col: number, cell?: number): Value | null {
+    return this.nameAt(line, col, cell)?.value ?? null;
+  }
+
+  hoverAt(line: number, col: number, cell?: number): HoverInfo | null {
+    const hit = this.nameAt(line, col, cell);
+    if (!hit) return null;
+    const names = rnnTupleNames(hit.value);
+    const text = `${hit.name}: ${describeValue(hit.value, names)}`;
+    const detail = explainValue(hit.value);
+    const info: HoverInfo = { name: hit.name, text, span: this.span(hit.from, hit.to), value: hit.value };
+    if (detail) info.detail = detail;
+    return info;
+  }
+
+  reanalyze(text: string, changes?: readonly TextChange[]): Analysis {
+    if (this.source.kind !== 'python' || this.opts.lines) return analyzePython(text, this.opts);
+    return analyzeSource(pythonSource(text), this.opts, this.parsed, changes);
+  }
+}
+
+/** Inlay label: the compact shape part only (`(3, 8)`, `packed (18, 4)`, `((1, 3, 5), (1, 3, 5))`). */
+function inlayLabel(v: Value): string | null {
+  const d = describeValue(v);
+  if (v.k === 'tensor') return v.shape ? d.replace(/^Tensor\[\w+\] /, '').replace(/ = .*$/, '') : null;
+  if (v.k === 'packed') return `packed ${d.replace(/^PackedSequence /, '')}`;
+  if (v.k === 'tuple' || v.k === 'list') return d.replace(/Tensor\[float32\] /g, '').replace(/Tensor\[(\w+)\] /g, '$1 ');
+  return null;
+}
+
+/** Item labels for the (output, (h_n, c_n)) results of RNN modules. */
+function rnnTupleNames(v: Value): string[] | undefined {
+  if (v.k !== 'tuple' || !v.items) return undefined;
+  const f = v.items.map((x) => (x.k === 'tensor' ? x.facts.origin : undefined));
+  if (f.length === 2 && f[0] === 'LSTM.h_n' && f[1] === 'LSTM.c_n') return ['h_n', 'c_n'];
+  if (f.length === 2 && f[0] === 'pad_packed_sequence') return ['padded', 'lengths'];
+  return undefined;
+}
+
+/** A one-paragraph explanation of RNN-specific values for hovers. */
+function explainValue(v: Value): string | undefined {
+  const t = v.k === 'tuple' && v.items ? v.items[0] : v;
+  if (t && t.k === 'tensor' && t.facts.rnn && (t.facts.origin?.endsWith('h_n') || t.facts.origin?.endsWith('c_n'))) {
+    const r = t.facts.rnn;
+    const D = r.bidirectional ? 2 : 1;
+    const parts = [`${t.facts.origin?.endsWith('c_n') ? 'c_n' : 'h_n'} is (num_layers*num_directions = ${r.numLayers}*${D}, batch, hidden) — batch_first=${r.batchFirst ? 'True' : 'False'} does not change it.`];
+    if (r.bidirectional) parts.push('[-1] is the last layer\'s backward direction, [-2] its forward one; view(num_layers, 2, batch, hidden) separates them.');
+    else if (r.numLayers > 1) parts.push('[0] is the first layer, [-1] the top layer.');
+    return parts.join(' ');
+  }
+  if (v.k === 'tensor' && v.facts.padded) {
+    return 'Padded: positions past each sequence\'s length are padding (zeros after pad_packed_sequence).';
+  }
+  if (v.k === 'packed') {
+    return 'PackedSequence.data is time-major and interleaved: batch_sizes[t] sequences are still running at step t.';
+  }
+  return undefined;
+}

@@ -1,0 +1,1745 @@
+// The abstract interpreter: walks the lezer syntax tree of a Python program and evaluates it over abstract values
+// (runtime/interp/values.ts) without executing anything. Statements run in order; user functions are called with
+// their argument values; nn.Module subclasses get their __init__ attributes and `model(x)` runs `forward`; loops
+// iterate when their iterable is known and small, otherwise run abstractly until the loop state is stable (join);
+// an `if` whose condition is unknown runs both branches and joins. Torch ops and Python builtins are delegated to
+// rules (runtime/torch/ops, runtime/interp/builtins.ts). Budgets (steps, time, call depth, iterations, expression
+// depth) turn runaway analysis into unknown values with a message, never a hang or a stack overflow.
+import type { SyntaxNode } from '@lezer/common';
+import { ShapeError } from '../shape/dim';
+import type { ParsedPython } from '../python/parse';
+import type { CodeSpan } from '../steps/step';
+import { Scope } from './scope';
+import type { InterpreterHooks, OpCall } from './hooks';
+import {
+  NONE,
+  UNKNOWN,
+  bool,
+  float,
+  int,
+  join,
+  list,
+  sameValue,
+  seqElem,
+  str,
+  truthy,
+  tuple,
+  unknown,
+  type ClassValue,
+  type FunctionValue,
+  type ObjectValue,
+  type SeqValue,
+  type TensorValueA,
+  type Value,
+} from './values';
+import { OpArgs, type OpRegistry, type OpServices } from '../torch/ops/registry';
+import { allOps } from '../torch/ops/index';
+import { canonicalName, moduleAttr, nnModuleAttr, objectModuleMethod, tensorAttr, packedAttr } from '../torch/ops/attributes';
+import { binaryOp, compareOp, unaryOp } from './operators';
+import { indexValue, setIndexValue } from './indexing';
+import { intArith, keyText } from './pyutil';
+
+export interface InterpreterLimits {
+  /** Evaluation steps (statements + expressions) before the analysis degrades to unknowns. */
+  maxSteps: number;
+  /** Wall-clock budget in ms, same effect. */
+  timeMs: number;
+  /** Nested user function calls. */
+  maxCallDepth: number;
+  /** Concrete iterations of one loop execution before the rest is joined abstractly. */
+  maxLoopIterations: number;
+  /** Nesting of expressions/statements evaluated recursively. */
+  maxNesting: number;
+}
+
+export const DEFAULT_LIMITS: InterpreterLimits = {
+  maxSteps: 3_000_000,
+  timeMs: 4000,
+  maxCallDepth: 24,
+  maxLoopIterations: 64,
+  maxNesting: 180,
+};
+
+export interface InterpDiagnostic {
+  from: number;
+  to: number;
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+}
+
+/** A name bound by an assignment / for target / parameter: where, and its value (joined over executions). */
+export interface Binding {
+  name: string;
+  from: number;
+  to: number;
+  value: Value;
+  /** true for assignment and for-loop targets (what the fixture records), false for parameters etc. */
+  recorded: boolean;
+  executions: number;
+}
+
+/** An op evaluated at a call site (for the run engine and the diagnostics). */
+export interface OpSite {
+  op: string;
+  from: number;
+  to: number;
+  self?: Value;
+  args: Value[];
+  kwargs: Map<string, Value>;
+  result: Value;
+}
+
+type Completion = 'normal' | 'return' | 'break' | 'continue' | 'raise';
+
+interface Frame {
+  returns: Value[];
+  fn?: FunctionValue;
+  self?: Value;
+}
+
+class Abort extends Error {}
+
+const BUILTIN_NAMES = new Set([
+  'len', 'range', 'enumerate', 'zip', 'map', 'filter', 'sorted', 'reversed', 'sum', 'max', 'min', 'abs', 'round',
+  'list', 'tuple', 'dict', 'set', 'frozenset', 'str', 'int', 'float', 'bool', 'print', 'isinstance', 'issubclass',
+  'hasattr', 'getattr', 'setattr', 'type', 'super', 'iter', 'next', 'any', 'all', 'open', 'repr', 'id', 'hash',
+  'ord', 'chr', 'divmod', 'pow', 'input', 'callable', 'vars', 'dir', 'object', 'Exception', 'ValueError',
+  'TypeError', 'RuntimeError', 'KeyError', 'IndexError', 'StopIteration', 'NotImplementedError', 'AssertionError',
+  'property', 'staticmethod', 'classmethod', 'slice', 'format', 'globals', 'locals', 'exec', 'eval', 'bytes',
+]);
+
+export class Interpreter {
+  readonly bindings = new Map<number, Binding>();
+  /** Values of Name occurrences in load position (hover on any use), joined over executions. */
+  readonly uses = new Map<number, { to: number; value: Value }>();
+  readonly diagnostics: InterpDiagnostic[] = [];
+  readonly opSites: OpSite[] = [];
+  readonly limits: InterpreterLimits;
+
+  private readonly text: string;
+  private readonly ops: OpRegistry;
+  private steps = 0;
+  private readonly deadline: number;
+  private exhausted = false;
+  private callDepth = 0;
+  private nesting = 0;
+  /** >0 while running code that may or may not execute (unknown branch, abstract loop): mutations of shared
+   *  objects become weak updates (joined with the old value). */
+  private uncertain = 0;
+  private frame: Frame = { returns: [] };
+  private readonly called = new Set<FunctionValue>();
+  private readonly defined: { fn: FunctionValue; scope: Scope }[] = [];
+  private readonly instances = new Map<ClassValue, ObjectValue>();
+  private readonly diagKeys = new Set<string>();
+  private currentCall: SyntaxNode | null = null;
+
+  constructor(
+    readonly parsed: ParsedPython,
+    private readonly opts: { limits?: Partial<InterpreterLimits>; hooks?: InterpreterHooks; spanOf?: (from: number, to: number) => CodeSpan } = {},
+  ) {
+    this.text = parsed.text;
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.deadline = Date.now() + this.limits.timeMs;
+    this.ops = allOps();
+  }
+
+  run(): Scope {
+    const module = new Scope('module', null);
+    module.vars.set('__name__', str('__main__'));
+    this.execBlock(this.statements(this.parsed.tree.topNode), module);
+    this.analyseUncalled();
+    return module;
+  }
+
+  // ───────────────────────────── budgets and diagnostics ─────────────────────────────
+
+  private tick(): void {
+    if (this.exhausted) return;
+    if (++this.steps > this.limits.maxSteps || ((this.steps & 1023) === 0 && Date.now() > this.deadline)) {
+      this.exhausted = true;
+      this.diag(0, 0, 'RNNL-LIMIT', 'info', 'analysis budget exhausted: the rest of the file is analysed without loops or calls (values may be unknown)');
+    }
+  }
+
+  diag(from: number, to: number, code: string, severity: InterpDiagnostic['severity'], message: string): void {
+    const key = `${from}:${code}:${message}`;
+    if (this.diagKeys.has(key)) return;
+    this.diagKeys.add(key);
+    this.diagnostics.push({ from, to, code, severity, message });
+  }
+
+  private t(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  private statements(node: SyntaxNode): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (let c = fc(node); c; c = nx(c)) {
+      if (c.name === 'StatementGroup') out.push(...this.statements(c));
+      else if (c.name !== ':' && c.name !== 'Comment' && c.name !== ';') out.push(c);
+    }
+    return out;
+  }
+
+  // ───────────────────────────── statements ─────────────────────────────
+
+  private execBlock(stmts: SyntaxNode[], scope: Scope): Completion {
+    for (const s of stmts) {
+      const c = this.execStmt(s, scope);
+      if (c !== 'normal') return c;
+    }
+    return 'normal';
+  }
+
+  private bodyOf(node: SyntaxNode): SyntaxNode[] {
+    const body = node.getChild('Body');
+    return body ? this.statements(body) : [];
+  }
+
+  private execStmt(node: SyntaxNode, scope: Scope): Completion {
+    this.tick();
+    if (++this.nesting > this.limits.maxNesting) {
+      this.nesting--;
+      this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', 'statement nested too deeply: not analysed');
+      return 'normal';
+    }
+    try {
+      return this.execStmtInner(node, scope);
+    } catch (e) {
+      if (e instanceof Abort) throw e;
+      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', 'statement too deeply nested to analyse');
+        return 'normal';
+      }
+      throw e;
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private execStmtInner(node: SyntaxNode, scope: Scope): Completion {
+    switch (node.name) {
+      case 'ExpressionStatement': {
+        const e = fc(node);
+        if (e) this.eval(e, scope);
+        return 'normal';
+      }
+      case 'AssignStatement':
+        this.execAssign(node, scope);
+        return 'normal';
+      case 'UpdateStatement':
+        this.execUpdate(node, scope);
+        return 'normal';
+      case 'ImportStatement':
+        this.execImport(node, scope);
+        return 'normal';
+      case 'FunctionDefinition':
+        this.defineFunction(node, scope, []);
+        return 'normal';
+      case 'ClassDefinition':
+        this.defineClass(node, scope);
+        return 'normal';
+      case 'DecoratedStatement': {
+        const decorators = node.getChildren('Decorator');
+        const inner = lc(node);
+        if (inner?.name === 'FunctionDefinition') this.defineFunction(inner, scope, decorators);
+        else if (inner?.name === 'ClassDefinition') this.defineClass(inner, scope);
+        return 'normal';
+      }
+      case 'IfStatement':
+        return this.execIf(node, scope);
+      case 'ForStatement':
+        return this.execFor(node, scope);
+      case 'WhileStatement':
+        return this.execWhile(node, scope);
+      case 'WithStatement':
+        return this.execWith(node, scope);
+      case 'TryStatement':
+        return this.execTry(node, scope);
+      case 'ReturnStatement': {
+        const e = node.getChildren('return').length ? lc(node) : null;
+        const v = e && e.name !== 'return' ? this.evalExprList(node, scope, 1) : NONE;
+        this.frame.returns.push(v);
+        return 'return';
+      }
+      case 'PassStatement':
+        return 'normal';
+      case 'BreakStatement':
+        return 'break';
+      case 'ContinueStatement':
+        return 'continue';
+      case 'RaiseStatement':
+        return 'raise';
+      case 'AssertStatement': {
+        const e = nx(fc(node));
+        if (e) this.eval(e, scope);
+        return 'normal';
+      }
+      case 'DeleteStatement':
+        return 'normal';
+      case 'ScopeStatement': {
+        if (fc(node)?.name === 'global') for (const n of node.getChildren('VariableName')) scope.globalNames.add(this.t(n));
+        return 'normal';
+      }
+      case 'StatementGroup':
+        return this.execBlock(this.statements(node), scope);
+      case 'MatchStatement':
+      case 'PrintStatement':
+        return 'normal';
+      default:
+        return 'normal';
+    }
+  }
+
+  /** `a = b = expr`, `x: T = expr`, `a, (b, c) = expr`, `x[i] = v`, `self.h = v`. */
+  private execAssign(node: SyntaxNode, scope: Scope): void {
+    const groups: SyntaxNode[][] = [[]];
+    for (let c = fc(node); c; c = nx(c)) {
+      if (c.name === 'AssignOp') groups.push([]);
+      else if (c.name !== 'TypeDef') groups[groups.length - 1].push(c);
+    }
+    if (groups.length < 2) return; // annotation without value
+    const valueNodes = groups.pop()!;
+    const value = this.evalCommaList(valueNodes, scope);
+    for (const g of groups) this.assignTargetList(g, value, scope, node);
+  }
+
+  /** A comma-separated list of expression nodes (with ',' tokens) → one value (a tuple if there are commas). */
+  private evalCommaList(nodes: SyntaxNode[], scope: Scope): Value {
+    const hasComma = nodes.some((n) => n.name === ',');
+    const exprs = this.splitStarred(nodes);
+    if (!hasComma && exprs.length === 1 && !exprs[0].starred) return this.eval(exprs[0].node, scope);
+    const items: Value[] = [];
+    for (const e of exprs) {
+      const v = this.eval(e.node, scope);
+      if (e.starred) {
+        const its = this.iterItems(v);
+        if (!its) return tuple([]) && { k: 'tuple', items: null };
+        items.push(...its);
+      } else items.push(v);
+    }
+    return tuple(items);
+  }
+
+  private splitStarred(nodes: SyntaxNode[]): { node: SyntaxNode; starred: boolean }[] {
+    const out: { node: SyntaxNode; starred: boolean }[] = [];
+    let star = false;
+    for (const n of nodes) {
+      if (n.name === ',') continue;
+      if (n.name === '*') {
+        star = true;
+        continue;
+      }
+      out.push({ node: n, starred: star });
+      star = false;
+    }
+    return out;
+  }
+
+  private evalExprList(node: SyntaxNode, scope: Scope, skip: number): Value {
+    const nodes: SyntaxNode[] = [];
+    let i = 0;
+    for (let c = fc(node); c; c = nx(c), i++) if (i >= skip) nodes.push(c);
+    return this.evalCommaList(nodes, scope);
+  }
+
+  private assignTargetList(targets: SyntaxNode[], value: Value, scope: Scope, stmt: SyntaxNode): void {
+    const hasComma = targets.some((n) => n.name === ',');
+    const exprs = this.splitStarred(targets);
+    if (!hasComma && exprs.length === 1 && !exprs[0].starred) {
+      this.assignTarget(exprs[0].node, value, scope, stmt);
+      return;
+    }
+    this.destructure(exprs, value, scope, stmt);
+  }
+
+  private destructure(exprs: { node: SyntaxNode; starred: boolean }[], value: Value, scope: Scope, stmt: SyntaxNode): void {
+    const items = this.iterItems(value);
+    const starAt = exprs.findIndex((e) => e.starred);
+    if (items && starAt < 0 && items.length !== exprs.length) {
+      const msg = items.length > exprs.length ? `too many values to unpack (expected ${exprs.length})` : `not enough values to unpack (expected ${exprs.length}, got ${items.length})`;
+      this.diag(stmt.from, stmt.to, 'RNNL-UNPACK', 'error', `ValueError: ${msg}`);
+      for (const e of exprs) this.assignTarget(e.node, UNKNOWN, scope, stmt);
+      return;
+    }
+    const elem = items ? undefined : this.elemOf(value);
+    exprs.forEach((e, i) => {
+      let v: Value;
+      if (!items) v = e.starred ? { k: 'list', items: null, elem } : (elem ?? UNKNOWN);
+      else if (starAt < 0) v = items[i];
+      else if (i < starAt) v = items[i];
+      else if (i === starAt) v = list(items.slice(starAt, items.length - (exprs.length - starAt - 1)));
+      else v = items[items.length - (exprs.length - i)];
+      this.assignTarget(e.node, v, scope, stmt);
+    });
+  }
+
+  private assignTarget(target: SyntaxNode, value: Value, scope: Scope, stmt: SyntaxNode): void {
+    switch (target.name) {
+      case 'VariableName':
+        this.bindName(target, value, scope, true);
+        return;
+      case 'TupleExpression':
+      case 'ArrayExpression':
+      case 'ParenthesizedExpression': {
+        const inner: SyntaxNode[] = [];
+        for (let c = fc(target); c; c = nx(c)) if (!['(', ')', '[', ']'].includes(c.name)) inner.push(c);
+        if (target.name === 'ParenthesizedExpression' && !inner.some((n) => n.name === ',')) {
+          if (inner[0]) this.assignTarget(inner[0], value, scope, stmt);
+          return;
+        }
+        this.destructure(this.splitStarred(inner), value, scope, stmt);
+        return;
+      }
+      case 'MemberExpression': {
+        const obj = fc(target);
+        if (!obj) return;
+        const objV = this.eval(obj, scope);
+        const prop = target.getChild('PropertyName');
+        if (prop && !target.getChild('[')) {
+          this.setAttr(objV, this.t(prop), value, target);
+        } else {
+          const idx = this.evalSubscript(target, scope);
+          this.setItem(objV, idx, value, target);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private bindName(nameNode: SyntaxNode, value: Value, scope: Scope, recorded: boolean): void {
+    const name = this.t(nameNode);
+    scope.set(name, value);
+    const prev = this.bindings.get(nameNode.from);
+    if (!prev) {
+      this.bindings.set(nameNode.from, { name, from: nameNode.from, to: nameNode.to, value, recorded, executions: 1 });
+    } else {
+      prev.executions++;
+      if (!sameValue(prev.value, value)) prev.value = join(prev.value, value);
+    }
+  }
+
+  private execUpdate(node: SyntaxNode, scope: Scope): void {
+    const target = fc(node);
+    const opNode = node.getChild('UpdateOp');
+    const valueNode = nx(opNode);
+    if (!target || !opNode || !valueNode) return;
+    const cur = this.eval(target, scope);
+    const rhs = this.eval(valueNode, scope);
+    const op = this.t(opNode).slice(0, -1);
+    let result: Value;
+    if (op === '+' && cur.k === 'list' && (rhs.k === 'list' || rhs.k === 'tuple')) {
+      const its = this.iterItems(rhs);
+      this.mutateSeq(cur, its ? (cur.items ? [...cur.items, ...its] : null) : null, rhs);
+      result = cur;
+    } else {
+      result = this.guardOp(node, () => binaryOp(this.opServices(node), op, cur, rhs, true));
+      if (cur.k === 'tensor' && result.k === 'tensor') {
+        // in place: the same tensor object keeps its identity; its data changes
+        cur.data = result.data;
+        if (!cur.data) delete cur.data;
+        result = cur;
+      }
+    }
+    this.assignTarget(target, result, scope, node);
+  }
+
+  private execImport(node: SyntaxNode, scope: Scope): void {
+    const kids: SyntaxNode[] = [];
+    for (let c = fc(node); c; c = nx(c)) kids.push(c);
+    if (kids[0]?.name === 'from') {
+      // from a.b import x as y, z
+      let i = 1;
+      let mod = '';
+      while (i < kids.length && kids[i].name !== 'import') {
+        mod += this.t(kids[i]);
+        i++;
+      }
+      i++;
+      for (; i < kids.length; i++) {
+        const k = kids[i];
+        if (k.name !== 'VariableName') {
+          if (k.name === '*' && mod) this.importStar(mod, scope);
+          continue;
+        }
+        let local = k;
+        if (kids[i + 1]?.name === 'as' && kids[i + 2]) {
+          local = kids[i + 2];
+          i += 2;
+        }
+        const v = moduleAttr(mod, this.t(k));
+        this.bindName(local, v, scope, false);
+      }
+      return;
+    }
+    // import a.b.c [as d], e
+    let i = 1;
+    while (i < kids.length) {
+      const parts: SyntaxNode[] = [];
+      while (i < kids.length && (kids[i].name === 'VariableName' || kids[i].name === '.')) {
+        if (kids[i].name === 'VariableName') parts.push(kids[i]);
+        i++;
+      }
+      if (parts.length === 0) {
+        i++;
+        continue;
+      }
+      const path = parts.map((p) => this.t(p)).join('.');
+      if (kids[i]?.name === 'as' && kids[i + 1]) {
+        this.bindName(kids[i + 1], { k: 'ns', path }, scope, false);
+        i += 2;
+      } else {
+        this.bindName(parts[0], { k: 'ns', path: this.t(parts[0]) }, scope, false);
+      }
+      if (kids[i]?.name === ',') i++;
+    }
+  }
+
+  private importStar(mod: string, scope: Scope): void {
+    if (mod === 'torch.nn.utils.rnn') {
+      for (const n of ['pack_padded_sequence', 'pad_packed_sequence', 'pad_sequence', 'pack_sequence', 'PackedSequence']) {
+        scope.set(n, moduleAttr(mod, n));
+      }
+    }
+  }
+
+  private defineFunction(node: SyntaxNode, scope: Scope, decorators: SyntaxNode[]): void {
+    const nameNode = node.getChild('VariableName');
+    if (!nameNode) return;
+    const fn: FunctionValue = {
+      k: 'func',
+      name: this.t(nameNode),
+      node,
+      closure: scope.kind === 'class' ? scope.parent : scope,
+      isLambda: false,
+      defaults: this.evalDefaults(node.getChild('ParamList'), scope),
+    };
+    let v: Value = fn;
+    for (const d of decorators) {
+      const dn = this.t(d).replace(/^@/, '').trim();
+      if (dn === 'property') v = { k: 'opaque', cls: 'property', attrs: new Map([['fget', fn]]) };
+      else if (dn === 'staticmethod') v = { k: 'opaque', cls: 'staticmethod', attrs: new Map([['f', fn]]) };
+    }
+    this.bindName(nameNode, v, scope, false);
+    this.defined.push({ fn, scope });
+  }
+
+  private evalDefaults(params: SyntaxNode | null, scope: Scope): Map<string, Value> {
+    const out = new Map<string, Value>();
+    if (!params) return out;
+    let last: string | null = null;
+    for (let c = fc(params); c; c = nx(c)) {
+      if (c.name === 'VariableName') last = this.t(c);
+      else if (c.name === 'AssignOp' && last && nx(c)) {
+        out.set(last, this.eval(nx(c)!, scope));
+        c = nx(c);
+      }
+    }
+    return out;
+  }
+
+  private defineClass(node: SyntaxNode, scope: Scope): void {
+    const nameNode = node.getChild('VariableName');
+    if (!nameNode) return;
+    const bases: Value[] = [];
+    const argList = node.getChild('ArgList');
+    if (argList) for (const a of this.argNodes(argList)) if (!a.keyword) bases.push(this.eval(a.node, scope));
+    const cls: ClassValue = { k: 'class', name: this.t(nameNode), bases, members: new Map() };
+    for (const b of bases) {
+      if (b.k === 'builtin' && (b.name === 'nn.Module' || b.name === 'torch.nn.Module')) cls.torchBase = 'Module';
+      else if (b.k === 'builtin' && (b.name === 'data.Dataset' || b.name === 'data.IterableDataset')) cls.torchBase = 'Dataset';
+      else if (b.k === 'class' && b.torchBase) cls.torchBase = b.torchBase;
+    }
+    const body = new Scope('class', scope);
+    this.execBlock(this.bodyOf(node), body);
+    for (const [k, v] of body.vars) {
+      if (v.k === 'func') v.ownerClass = cls;
+      if (v.k === 'opaque' && (v.cls === 'property' || v.cls === 'staticmethod')) {
+        const f = v.attrs.get(v.cls === 'property' ? 'fget' : 'f');
+        if (f && f.k === 'func') f.ownerClass = cls;
+      }
+      cls.members.set(k, v);
+    }
+    this.bindName(nameNode, cls, scope, false);
+  }
+
+  private execIf(node: SyntaxNode, scope: Scope): Completion {
+    // children: if cond Body (elif cond Body)* (else Body)?
+    const arms: { cond: SyntaxNode | null; body: SyntaxNode }[] = [];
+    let pendingCond: SyntaxNode | null = null;
+    let isElse = false;
+    for (let c = fc(node); c; c = nx(c)) {
+      if (c.name === 'if' || c.name === 'elif') {
+        pendingCond = nx(c);
+        isElse = false;
+      } else if (c.name === 'else') {
+        isElse = true;
+        pendingCond = null;
+      } else if (c.name === 'Body') {
+        arms.push({ cond: isElse ? null : pendingCond, body: c });
+      }
+    }
+    return this.execArms(arms, 0, scope);
+  }
+
+  private execArms(arms: { cond: SyntaxNode | null; body: SyntaxNode }[], i: number, scope: Scope): Completion {
+    if (i >= arms.length) return 'normal';
+    const arm = arms[i];
+    const runBody = (): Completion => this.execBlock(this.statements(arm.body), scope);
+    if (arm.cond === null) return runBody();
+    const cv = truthy(this.eval(arm.cond, scope));
+    if (cv === true) return runBody();
+    if (cv === false) return this.execArms(arms, i + 1, scope);
+    return this.branch(scope, runBody, () => this.execArms(arms, i + 1, scope));
+  }
+
+  /** Runs two alternatives from the same state and joins their variables (only the ones that complete normally
+   *  flow on). */
+  private branch(scope: Scope, a: () => Completion, b: () => Completion): Completion {
+    const pre = scope.snapshot();
+    this.uncertain++;
+    let ca: Completion;
+    let cb: Completion;
+    let snapA: Map<string, Value>;
+    try {
+      ca = a();
+      snapA = scope.snapshot();
+      scope.restore(pre);
+      cb = b();
+    } finally {
+      this.uncertain--;
+    }
+    const snapB = scope.snapshot();
+    if (ca === 'normal' && cb !== 'normal') {
+      scope.restore(snapA);
+      return 'normal';
+    }
+    if (cb === 'normal' && ca !== 'normal') return 'normal';
+    scope.restore(this.joinSnapshots(snapA, snapB));
+    return ca === cb ? ca : 'normal';
+  }
+
+  private joinSnapshots(a: Map<string, Value>, b: Map<string, Value>): Map<string, Value> {
+    const out = new Map<string, Value>();
+    for (const [k, v] of a) {
+      const w = b.get(k);
+      out.set(k, w === undefined ? v : v === w ? v : join(v, w));
+    }
+    for (const [k, v] of b) if (!a.has(k)) out.set(k, v);
+    return out;
+  }
+
+  private execFor(node: SyntaxNode, scope: Scope): Completion {
+    // for TARGETS in ITER Body [else Body]
+    const targets: SyntaxNode[] = [];
+    let c = nx(fc(node)) ?? null;
+    while (c && c.name !== 'in') {
+      targets.push(c);
+      c = nx(c);
+    }
+    const iterNodes: SyntaxNode[] = [];
+    c = nx(c) ?? null;
+    while (c && c.name !== 'Body') {
+      iterNodes.push(c);
+      c = nx(c);
+    }
+    const bodyNode = c;
+    if (!bodyNode) return 'normal';
+    const body = this.statements(bodyNode);
+    const iterable = this.evalCommaList(iterNodes, scope);
+    const items = this.iterItems(iterable);
+    const step = (v: Value): Completion => {
+      this.assignTargetList(targets, v, scope, node);
+      return this.execBlock(body, scope);
+    };
+    if (items) return this.loopConcrete(items, step, scope);
+    const elem = this.elemOf(iterable);
+    return this.loopAbstract(() => step(elem ?? UNKNOWN), scope);
+  }
+
+  private loopConcrete(items: Value[], step: (v: Value) => Completion, scope: Scope): Completion {
+    const cap = this.exhausted ? 1 : this.limits.maxLoopIterations;
+    for (let i = 0; i < items.length; i++) {
+      if (i >= cap) {
+        let rest = items[i];
+        for (let j = i + 1; j < items.length && j < i + 256; j++) rest = join(rest, items[j]);
+        if (items.length > i + 256) rest = join(rest, UNKNOWN);
+        return this.loopAbstract(() => step(rest), scope);
+      }
+      const comp = step(items[i]);
+      if (comp === 'break') return 'normal';
+      if (comp === 'return' || comp === 'raise') return comp;
+    }
+    return 'normal';
+  }
+
+  /** A loop whose iteration count is unknown: run the body, join the state with the state before, repeat until the
+   *  variables are stable (at most a few rounds); records keep the first round and join the others. */
+  private loopAbstract(step: () => Completion, scope: Scope): Completion {
+    const pre = scope.snapshot();
+    this.uncertain++;
+    try {
+      let prev = pre;
+      const rounds = this.exhausted ? 1 : 3;
+      for (let r = 0; r < rounds; r++) {
+        const comp = step();
+        if (comp === 'return' || comp === 'raise') {
+          if (r === 0) return comp;
+          break;
+        }
+        const post = scope.snapshot();
+        if (comp === 'break') break;
+        const merged = this.joinSnapshots(prev, post);
+        let stable = true;
+        for (const [k, v] of merged) {
+          const p = post.get(k);
+          if (!p || !sameValue(p, v)) {
+            stable = false;
+            break;
+          }
+        }
+        scope.restore(merged);
+        if (stable) break;
+        prev = merged;
+      }
+      const post = scope.snapshot();
+      scope.restore(this.joinSnapshots(post, new Map([...post].map(([k, v]) => [k, pre.has(k) ? join(pre.get(k)!, v) : v]))));
+    } finally {
+      this.uncertain--;
+    }
+    return 'normal';
+  }
+
+  private execWhile(node: SyntaxNode, scope: Scope): Completion {
+    const cond = nx(fc(node));
+    const bodyNode = node.getChild('Body');
+    if (!cond || !bodyNode) return 'normal';
+    const body = this.statements(bodyNode);
+    const cap = this.exhausted ? 1 : this.limits.maxLoopIterations;
+    for (let i = 0; i < cap; i++) {
+      const cv = truthy(this.eval(cond, scope));
+      if (cv === false) return 'normal';
+      if (cv === null) break;
+      const comp = this.execBlock(body, scope);
+      if (comp === 'break') return 'normal';
+      if (comp === 'return' || comp === 'raise') return comp;
+      if (i === cap - 1) break;
+    }
+    return this.loopAbstract(() => {
+      this.eval(cond, scope);
+      return this.execBlock(body, scope);
+    }, scope);
+  }
+
+  private execWith(node: SyntaxNode, scope: Scope): Completion {
+    // with EXPR [as TARGET], ... Body
+    let c = nx(fc(node)) ?? null;
+    while (c && c.name !== 'Body') {
+      if (c.name === ',' ) {
+        c = nx(c);
+        continue;
+      }
+      const ctx = this.eval(c, scope);
+      if (nx(c)?.name === 'as' && nx(nx(c))) {
+        const target = nx(nx(c))!;
+        const entered = ctx.k === 'unknown' || ctx.k === 'opaque' ? UNKNOWN : ctx;
+        this.assignTarget(target, entered, scope, node);
+        c = nx(target);
+      } else c = nx(c);
+    }
+    return c ? this.execBlock(this.statements(c), scope) : 'normal';
+  }
+
+  private execTry(node: SyntaxNode, scope: Scope): Completion {
+    const bodies = node.getChildren('Body');
+    if (bodies.length === 0) return 'normal';
+    const comp = this.execBlock(this.statements(bodies[0]), scope);
+    // except handlers are not analysed (they run only on errors); `else`/`finally` bodies run
+    let c: SyntaxNode | null = nx(bodies[0]);
+    let result = comp;
+    while (c) {
+      if ((c.name === 'else' || c.name === 'finally') && nx(c)?.name === 'Body') {
+        const r = this.execBlock(this.statements(nx(c)!), scope);
+        if (r !== 'normal') result = r;
+      }
+      c = nx(c);
+    }
+    return result;
+  }
+
+  // ───────────────────────────── expressions ─────────────────────────────
+
+  eval(node: SyntaxNode, scope: Scope): Value {
+    this.tick();
+    if (++this.nesting > this.limits.maxNesting) {
+      this.nesting--;
+      this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', 'expression nested too deeply: its value is unknown');
+      return unknown('expression nested too deeply');
+    }
+    try {
+      return this.evalInner(node, scope);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private evalInner(node: SyntaxNode, scope: Scope): Value {
+    switch (node.name) {
+      case 'Number':
+        return this.number(this.t(node));
+      case 'String':
+        return str(this.stringValue(this.t(node)));
+      case 'ContinuedString': {
+        let s: string | null = '';
+        for (let c = fc(node); c; c = nx(c)) {
+          const v = this.eval(c, scope);
+          s = s !== null && v.k === 'str' && v.v !== null ? s + v.v : null;
+        }
+        return str(s);
+      }
+      case 'FormatString':
+        return this.formatString(node, scope);
+      case 'Boolean':
+        return bool(this.t(node) === 'True');
+      case 'None':
+        return NONE;
+      case 'Ellipsis':
+        return { k: 'opaque', cls: 'ellipsis', attrs: new Map() };
+      case 'VariableName': {
+        const name = this.t(node);
+        const v = this.lookup(name, scope);
+        const prev = this.uses.get(node.from);
+        this.uses.set(node.from, { to: node.to, value: prev && prev.value !== v ? join(prev.value, v) : v });
+        return v;
+      }
+      case 'self':
+        return this.lookup('self', scope);
+      case 'ParenthesizedExpression': {
+        const inner = nx(fc(node));
+        return inner && inner.name !== ')' ? this.eval(inner, scope) : tuple([]);
+      }
+      case 'TupleExpression':
+        return this.evalSequence(node, scope, 'tuple');
+      case 'ArrayExpression':
+        return this.evalSequence(node, scope, 'list');
+      case 'SetExpression': {
+        const s = this.evalSequence(node, scope, 'list');
+        return { k: 'set', items: s.k === 'list' ? dedupe(s.items) : null };
+      }
+      case 'DictionaryExpression':
+        return this.evalDict(node, scope);
+      case 'ArrayComprehensionExpression':
+      case 'ComprehensionExpression':
+        return this.evalComprehension(node, scope, 'list');
+      case 'SetComprehensionExpression': {
+        const l = this.evalComprehension(node, scope, 'list');
+        return { k: 'set', items: l.k === 'list' ? dedupe(l.items) : null };
+      }
+      case 'DictionaryComprehensionExpression':
+        return this.evalComprehension(node, scope, 'dict');
+      case 'MemberExpression':
+        return this.evalMember(node, scope);
+      case 'CallExpression':
+        return this.evalCall(node, scope);
+      case 'BinaryExpression':
+        return this.evalBinary(node, scope);
+      case 'UnaryExpression': {
+        const op = fc(node);
+        const arg = lc(node);
+        if (!op || !arg || op === arg) return UNKNOWN;
+        const v = this.eval(arg, scope);
+        const o = this.t(op);
+        if (o === 'not') {
+          const tv = truthy(v);
+          if (v.k === 'tensor') return this.guardOp(node, () => unaryOp(this.opServices(node), 'not', v));
+          return bool(tv === null ? null : !tv);
+        }
+        return this.guardOp(node, () => unaryOp(this.opServices(node), o, v));
+      }
+      case 'ConditionalExpression': {
+        // a if c else b
+        const kids = childList(node);
+        const a = kids[0];
+        const cond = kids[2];
+        const b = kids[4];
+        if (!a || !cond || !b) return UNKNOWN;
+        const cv = truthy(this.eval(cond, scope));
+        if (cv === true) return this.eval(a, scope);
+        if (cv === false) return this.eval(b, scope);
+        this.uncertain++;
+        try {
+          return join(this.eval(a, scope), this.eval(b, scope));
+        } finally {
+          this.uncertain--;
+        }
+      }
+      case 'LambdaExpression':
+        return {
+          k: 'func',
+          name: '<lambda>',
+          node,
+          closure: scope,
+          isLambda: true,
+          defaults: this.evalDefaults(node.getChild('ParamList'), scope),
+        };
+      case 'NamedExpression': {
+        const target = fc(node);
+        const value = lc(node);
+        if (!target || !value || target === value) return UNKNOWN;
+        const v = this.eval(value, scope);
+        this.assignTarget(target, v, scope, node);
+        return v;
+      }
+      case 'AwaitExpression':
+      case 'YieldExpression':
+        return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private lookup(name: string, scope: Scope): Value {
+    const v = scope.lookup(name);
+    if (v !== undefined) return v;
+    if (BUILTIN_NAMES.has(name)) return { k: 'builtin', name };
+    return unknown(`'${name}' is not defined here`);
+  }
+
+  private number(text: string): Value {
+    const t = text.replace(/_/g, '').toLowerCase();
+    if (t.endsWith('j')) return UNKNOWN;
+    if (/^0x/.test(t)) return int(parseInt(t.slice(2), 16));
+    if (/^0o/.test(t)) return int(parseInt(t.slice(2), 8));
+    if (/^0b/.test(t)) return int(parseInt(t.slice(2), 2));
+    if (/[.e]/.test(t) && !/^0x/.test(t)) return float(Number(t));
+    return int(Number(t));
+  }
+
+  private stringValue(text: string): string | null {
+    const m = /^([rRbBuUfF]*)('''|"""|'|")([\s\S]*)\2$/.exec(text);
+    if (!m) return null;
+    const prefix = m[1].toLowerCase();
+    const body = m[3];
+    if (prefix.includes('b')) return null;
+    if (prefix.includes('r')) return body;
+    return body.replace(/\\(n|t|r|\\|'|"|\n|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/g, (_, e: string) => {
+      switch (e[0]) {
+        case 'n':
+          return '\n';
+        case 't':
+          return '\t';
+        case 'r':
+          return '\r';
+        case '\n':
+          return '';
+        case 'x':
+        case 'u':
+          return String.fromCharCode(parseInt(e.slice(1), 16));
+        default:
+          return e;
+      }
+    });
+  }
+
+  private formatString(node: SyntaxNode, scope: Scope): Value {
+    const text = this.t(node);
+    const m = /^([rRfF]*)('''|"""|'|")/.exec(text);
+    if (!m) return str(null);
+    const open = m[0].length;
+    const close = m[2].length;
+    let out = '';
+    let pos = node.from + open;
+    let known = true;
+    for (let c = fc(node); c; c = nx(c)) {
+      if (c.name !== 'FormatReplacement') continue;
+      out += this.text.slice(pos, c.from).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+      pos = c.to;
+      const expr = nx(fc(c));
+      const hasSpec = !!c.getChild('FormatSpec') || !!c.getChild('FormatConversion');
+      const v = expr ? this.eval(expr, scope) : UNKNOWN;
+      const s = this.pyStr(v);
+      if (s === null || hasSpec) known = false;
+      else out += s;
+    }
+    out += this.text.slice(pos, node.to - close).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+    return str(known ? out : null);
+  }
+
+  /** Python str() of a known value, or null. */
+  pyStr(v: Value): string | null {
+    switch (v.k) {
+      case 'str':
+        return v.v;
+      case 'int':
+        return v.v === null ? null : String(v.v);
+      case 'float':
+        return v.v === null ? null : Number.isInteger(v.v) ? `${v.v}.0` : String(v.v);
+      case 'bool':
+        return v.v === null ? null : v.v ? 'True' : 'False';
+      case 'none':
+        return 'None';
+      default:
+        return null;
+    }
+  }
+
+  private evalSequence(node: SyntaxNode, scope: Scope, kind: 'list' | 'tuple'): Value {
+    const inner: SyntaxNode[] = [];
+    for (let c = fc(node); c; c = nx(c)) if (!['(', ')', '[', ']', '{', '}'].includes(c.name)) inner.push(c);
+    const items: Value[] = [];
+    for (const e of this.splitStarred(inner)) {
+      const v = this.eval(e.node, scope);
+      if (e.starred) {
+        const its = this.iterItems(v);
+        if (!its) return { k: kind, items: null, elem: this.elemOf(v) };
+        items.push(...its);
+      } else items.push(v);
+    }
+    return { k: kind, items };
+  }
+
+  private evalDict(node: SyntaxNode, scope: Scope): Value {
+    const entries = new Map<string, [Value, Value]>();
+    let known = true;
+    let c = nx(fc(node)) ?? null;
+    while (c && c.name !== '}') {
+      if (c.name === ',') {
+        c = nx(c);
+        continue;
+      }
+      if (c.name === '**') {
+        const v = nx(c) ? this.eval(nx(c)!, scope) : UNKNOWN;
+        if (v.k === 'dict' && v.entries) for (const [k, e] of v.entries) entries.set(k, e);
+        else known = false;
+        c = nx(nx(c)) ?? null;
+        continue;
+      }
+      const key = this.eval(c, scope);
+      const colon = nx(c);
+      const valNode = nx(colon);
+      const val = valNode ? this.eval(valNode, scope) : UNKNOWN;
+      const kt = keyText(key);
+      if (kt === null) known = false;
+      else entries.set(kt, [key, val]);
+      c = nx(valNode) ?? null;
+    }
+    return { k: 'dict', entries: known ? entries : null };
+  }
+
+  /** [expr for t in it (if c)* (for …)*] and {k: v for …}. */
+  private evalComprehension(node: SyntaxNode, scope: Scope, kind: 'list' | 'dict'): Value {
+    const kids = childList(node).filter((k) => !['[', ']', '{', '}', '(', ')'].includes(k.name));
+    // element part: up to the first `for`
+    const firstFor = kids.findIndex((k) => k.name === 'for');
+    if (firstFor < 0) return UNKNOWN;
+    const elemNodes = kids.slice(0, firstFor);
+    type Clause = { kind: 'for'; targets: SyntaxNode[]; iter: SyntaxNode } | { kind: 'if'; cond: SyntaxNode };
+    const clauses: Clause[] = [];
+    let i = firstFor;
+    while (i < kids.length) {
+      if (kids[i].name === 'for' || kids[i].name === 'async') {
+        if (kids[i].name === 'async') i++;
+        const targets: SyntaxNode[] = [];
+        i++;
+        while (i < kids.length && kids[i].name !== 'in') targets.push(kids[i++]);
+        i++;
+        const iter = kids[i++];
+        if (!iter) return UNKNOWN;
+        clauses.push({ kind: 'for', targets, iter });
+      } else if (kids[i].name === 'if') {
+        const cond = kids[i + 1];
+        if (!cond) return UNKNOWN;
+        clauses.push({ kind: 'if', cond });
+        i += 2;
+      } else i++;
+    }
+    const inner = new Scope('comprehension', scope);
+    const results: Value[] = [];
+    const dictEntries = new Map<string, [Value, Value]>();
+    let exact = true;
+    let elemJoin: Value | undefined;
+    let count = 0;
+    const maxItems = this.exhausted ? 16 : 20000;
+    const emit = (): void => {
+      if (kind === 'dict') {
+        const k = elemNodes[0] ? this.eval(elemNodes[0], inner) : UNKNOWN;
+        const v = elemNodes[2] ? this.eval(elemNodes[2], inner) : UNKNOWN;
+        const kt = keyText(k);
+        if (kt === null) exact = false;
+        else dictEntries.set(kt, [k, v]);
+      } else {
+        const v = elemNodes.length === 1 ? this.eval(elemNodes[0], inner) : UNKNOWN;
+        if (exact) results.push(v);
+        elemJoin = elemJoin === undefined ? v : join(elemJoin, v);
+      }
+    };
+    const run = (ci: number): void => {
+      if (ci >= clauses.length) {
+        if (++count > maxItems) {
+          exact = false;
+          return;
+        }
+        emit();
+        return;
+      }
+      const cl = clauses[ci];
+      if (cl.kind === 'if') {
+        const cv = truthy(this.eval(cl.cond, inner));
+        if (cv === false) return;
+        if (cv === null) exact = false;
+        run(ci + 1);
+        return;
+      }
+      const it = this.eval(cl.iter, inner);
+      const items = this.iterItems(it);
+      if (!items) {
+        exact = false;
+        this.assignTargetList(cl.targets, this.elemOf(it) ?? UNKNOWN, inner, node);
+        this.uncertain++;
+        try {
+          run(ci + 1);
+        } finally {
+          this.uncertain--;
+        }
+        return;
+      }
+      for (const item of items) {
+        if (count > maxItems) {
+          exact = false;
+          return;
+        }
+        this.assignTargetList(cl.targets, item, inner, node);
+        run(ci + 1);
+      }
+    };
+    run(0);
+    if (kind === 'dict') return { k: 'dict', entries: exact ? dictEntries : null };
+    if (exact) return list(results);
+    return { k: 'list', items: null, elem: elemJoin };
+  }
+
+  private evalBinary(node: SyntaxNode, scope: Scope): Value {
+    const kids = childList(node);
+    const left = kids[0];
+    const right = kids[kids.length - 1];
+    if (!left || !right || left === right) return UNKNOWN;
+    const opText = kids
+      .slice(1, -1)
+      .map((k) => this.t(k))
+      .join(' ');
+    if (opText === 'and' || opText === 'or') {
+      const l = this.eval(left, scope);
+      const tl = truthy(l);
+      if (opText === 'and') {
+        if (tl === false) return l;
+        if (tl === true) return this.eval(right, scope);
+      } else {
+        if (tl === true) return l;
+        if (tl === false) return this.eval(right, scope);
+      }
+      const r = this.eval(right, scope);
+      if (l.k === 'bool' && r.k === 'bool') return bool(null);
+      return join(l, r);
+    }
+    const l = this.eval(left, scope);
+    const r = this.eval(right, scope);
+    if (['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not', '<>'].includes(opText)) {
+      return this.guardOp(node, () => compareOp(this.opServices(node), opText, l, r));
+    }
+    return this.guardOp(node, () => binaryOp(this.opServices(node), opText, l, r, false));
+  }
+
+  /** Attribute access or subscript. */
+  private evalMember(node: SyntaxNode, scope: Scope): Value {
+    const objNode = fc(node);
+    if (!objNode) return UNKNOWN;
+    const obj = this.eval(objNode, scope);
+    if (node.getChild('[')) {
+      const idx = this.evalSubscript(node, scope);
+      return this.guardOp(node, () => indexValue(this.opServices(node), obj, idx, this));
+    }
+    const prop = node.getChild('PropertyName');
+    if (!prop) return UNKNOWN;
+    return this.getAttr(obj, this.t(prop), node);
+  }
+
+  /** The index inside `x[...]`: one value, or a tuple of values; slices become opaque 'slice' values. */
+  evalSubscript(node: SyntaxNode, scope: Scope): Value {
+    const kids = childList(node);
+    const open = kids.findIndex((k) => k.name === '[');
+    const inner = kids.slice(open + 1, kids[kids.length - 1]?.name === ']' ? -1 : undefined);
+    const parts: SyntaxNode[][] = [[]];
+    for (const k of inner) {
+      if (k.name === ',') parts.push([]);
+      else parts[parts.length - 1].push(k);
+    }
+    if (parts[parts.length - 1].length === 0 && parts.length > 1) parts.pop();
+    const vals = parts.map((p) => this.evalIndexPart(p, scope));
+    return parts.length === 1 && !inner.some((k) => k.name === ',') ? vals[0] : tuple(vals);
+  }
+
+  private evalIndexPart(nodes: SyntaxNode[], scope: Scope): Value {
+    if (!nodes.some((n) => n.name === ':')) {
+      if (nodes.length === 1) return this.eval(nodes[0], scope);
+      if (nodes.length === 2 && nodes[0].name === '*') return this.eval(nodes[1], scope);
+      return UNKNOWN;
+    }
+    const slots: Value[] = [NONE, NONE, NONE];
+    let slot = 0;
+    for (const n of nodes) {
+      if (n.name === ':') slot++;
+      else if (slot < 3) slots[slot] = this.eval(n, scope);
+    }
+    return { k: 'opaque', cls: 'slice', attrs: new Map([['start', slots[0]], ['stop', slots[1]], ['step', slots[2]]]) };
+  }
+
+  // ───────────────────────────── attributes ─────────────────────────────
+
+  getAttr(obj: Value, name: string, node: SyntaxNode): Value {
+    switch (obj.k) {
+      case 'ns':
+        return moduleAttr(obj.path, name);
+      case 'tensor':
+        return this.guardOp(node, () => tensorAttr(obj, name));
+      case 'packed':
+        return packedAttr(obj, name);
+      case 'nnmodule':
+        return nnModuleAttr(obj, name);
+      case 'object': {
+        const own = obj.attrs.get(name);
+        if (own !== undefined) return own;
+        const m = this.classMember(obj.cls, name);
+        if (m !== undefined) {
+          if (m.k === 'func') return { k: 'bound', fn: m, self: obj };
+          if (m.k === 'opaque' && m.cls === 'property') {
+            const f = m.attrs.get('fget');
+            return f && f.k === 'func' ? this.callFunction(f, [obj], new Map(), node) : UNKNOWN;
+          }
+          if (m.k === 'opaque' && m.cls === 'staticmethod') return m.attrs.get('f') ?? UNKNOWN;
+          return m;
+        }
+        if (this.isModuleClass(obj.cls)) return objectModuleMethod(obj, name);
+        return unknown(`${obj.cls.name} has no attribute '${name}' that the analysis knows`);
+      }
+      case 'class': {
+        const m = this.classMember(obj, name);
+        return m ?? UNKNOWN;
+      }
+      case 'opaque': {
+        const a = obj.attrs.get(name);
+        if (a !== undefined) return a;
+        return { k: 'builtin', name: `${obj.cls}.${name}`, self: obj };
+      }
+      case 'list':
+      case 'tuple':
+      case 'dict':
+      case 'set':
+      case 'str':
+      case 'int':
+      case 'float':
+      case 'bool':
+        if (obj.k === 'tuple' && obj.fields && obj.items) {
+          const i = obj.fields.indexOf(name);
+          if (i >= 0 && i < obj.items.length) return obj.items[i];
+        }
+        return { k: 'builtin', name: `${obj.k}.${name}`, self: obj };
+      case 'func':
+      case 'bound':
+      case 'builtin':
+      case 'none':
+      case 'unknown':
+        return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private classMember(cls: ClassValue, name: string, depth = 0): Value | undefined {
+    if (depth > 20) return undefined;
+    const m = cls.members.get(name);
+    if (m !== undefined) return m;
+    for (const b of cls.bases) if (b.k === 'class') {
+      const r = this.classMember(b, name, depth + 1);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+
+  private isModuleClass(cls: ClassValue): boolean {
+    return cls.torchBase === 'Module';
+  }
+
+  private setAttr(obj: Value, name: string, value: Value, node: SyntaxNode): void {
+    let map: Map<string, Value> | null = null;
+    if (obj.k === 'object' || obj.k === 'nnmodule' || obj.k === 'opaque') map = obj.attrs;
+    else if (obj.k === 'class') map = obj.members;
+    else if (obj.k === 'tensor') {
+      if (name === 'data' && value.k === 'tensor') {
+        obj.data = value.data;
+        if (!obj.data) delete obj.data;
+      }
+      return;
+    }
+    if (!map) return;
+    const old = map.get(name);
+    map.set(name, this.uncertain > 0 && old !== undefined && old !== value ? join(old, value) : value);
+    void node;
+  }
+
+  private setItem(obj: Value, idx: Value, value: Value, node: SyntaxNode): void {
+    this.guardOp(node, () => {
+      setIndexValue(this.opServices(node), obj, idx, value, this.uncertain > 0, (seq, items, added) => this.mutateSeq(seq, items, added));
+      return NONE;
+    });
+  }
+
+  /** Replaces a list's items (append/extend/…); under uncertainty the list becomes one of unknown length. */
+  mutateSeq(seq: SeqValue, items: Value[] | null, added: Value | undefined): void {
+    if (this.uncertain > 0 || items === null) {
+      const e0 = seqElem(seq);
+      const addElem = added && (added.k === 'list' || added.k === 'tuple') && items !== null ? seqElem(added) : added;
+      const elem = e0 && addElem ? join(e0, addElem) : (e0 ?? addElem);
+      seq.items = null;
+      seq.elem = elem;
+      seq.len = null;
+      return;
+    }
+    seq.items = items;
+  }
+
+  isUncertain(): boolean {
+    return this.uncertain > 0;
+  }
+
+  // ───────────────────────────── calls ─────────────────────────────
+
+  private argNodes(argList: SyntaxNode): { node: SyntaxNode; keyword?: string; star?: '*' | '**' }[] {
+    const out: { node: SyntaxNode; keyword?: string; star?: '*' | '**' }[] = [];
+    const kids = childList(argList).filter((k) => k.name !== '(' && k.name !== ')');
+    for (let i = 0; i < kids.length; i++) {
+      const k = kids[i];
+      if (k.name === ',') continue;
+      if (k.name === '*' || k.name === '**') {
+        if (kids[i + 1]) out.push({ node: kids[i + 1], star: k.name });
+        i++;
+        continue;
+      }
+      if (k.name === 'VariableName' && kids[i + 1]?.name === 'AssignOp' && kids[i + 2]) {
+        out.push({ node: kids[i + 2], keyword: this.t(k) });
+        i += 2;
+        continue;
+      }
+      out.push({ node: k });
+    }
+    return out;
+  }
+
+  private evalCall(node: SyntaxNode, scope: Scope): Value {
+    const calleeNode = fc(node);
+    const argList = node.getChild('ArgList');
+    if (!calleeNode || !argList) return UNKNOWN;
+    const callee = this.eval(calleeNode, scope);
+    const args: Value[] = [];
+    const kwargs = new Map<string, Value>();
+    if (argList.getChild('for')) {
+      // f(x for x in y): a generator argument
+      args.push(this.evalComprehension(argList, scope, 'list'));
+    } else {
+      for (const a of this.argNodes(argList)) {
+        const v = this.eval(a.node, scope);
+        if (a.star === '*') {
+          const its = this.iterItems(v);
+          if (!its) return unknown('call with *args of unknown length');
+          args.push(...its);
+        } else if (a.star === '**') {
+          if (v.k === 'dict' && v.entries) {
+            for (const [, [kv, vv]] of v.entries) if (kv.k === 'str' && kv.v !== null) kwargs.set(kv.v, vv);
+          } else return unknown('call with **kwargs of unknown contents');
+        } else if (a.keyword) kwargs.set(a.keyword, v);
+        else args.push(v);
+      }
+    }
+    const prevCall = this.currentCall;
+    this.currentCall = node;
+    try {
+      return this.callValue(callee, args, kwargs, node);
+    } finally {
+      this.currentCall = prevCall;
+    }
+  }
+
+  callValue(callee: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    switch (callee.k) {
+      case 'func':
+        return this.callFunction(callee, args, kwargs, node);
+      case 'bound':
+        return this.callFunction(callee.fn, [callee.self, ...args], kwargs, node);
+      case 'class':
+        return this.instantiate(callee, args, kwargs, node);
+      case 'builtin':
+        return this.callBuiltin(callee.name, callee.self, args, kwargs, node);
+      case 'ns':
+        return this.callBuiltin(canonicalName(callee.path), undefined, args, kwargs, node);
+      case 'nnmodule':
+        return this.callBuiltin(`nn.${callee.kind}.forward`, callee, args, kwargs, node);
+      case 'object': {
+        if (this.isModuleClass(callee.cls)) {
+          const fwd = this.classMember(callee.cls, 'forward');
+          if (fwd && fwd.k === 'func') return this.callFunction(fwd, [callee, ...args], kwargs, node);
+        }
+        const call = this.classMember(callee.cls, '__call__');
+        if (call && call.k === 'func') return this.callFunction(call, [callee, ...args], kwargs, node);
+        return unknown(`calling a ${callee.cls.name} object`);
+      }
+      case 'opaque':
+        if (callee.cls === 'staticmethod') {
+          const f = callee.attrs.get('f');
+          if (f) return this.callValue(f, args, kwargs, node);
+        }
+        return this.callBuiltin(`${callee.cls}.__call__`, callee, args, kwargs, node);
+      default:
+        return unknown('call of an unknown value');
+    }
+  }
+
+  private instantiate(cls: ClassValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    const obj: ObjectValue = { k: 'object', cls, attrs: new Map() };
+    const init = this.classMember(cls, '__init__');
+    if (init && init.k === 'func') this.callFunction(init, [obj, ...args], kwargs, node);
+    if (!this.instances.has(cls)) this.instances.set(cls, obj);
+    return obj;
+  }
+
+  /** Runs a builtin/torch rule with validation errors located at the call and the run-engine hooks. */
+  private callBuiltin(name: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    if (name === 'super') return this.superObject(args);
+    if (name === 'isinstance') return this.isInstance(args);
+    if (name === 'getattr' && args.length >= 2 && args[1].k === 'str' && args[1].v !== null) {
+      return this.getAttr(args[0], args[1].v, node);
+    }
+    if (name === 'hasattr' && args.length >= 2 && args[0].k === 'object' && args[1].k === 'str' && args[1].v !== null) {
+      return bool(args[0].attrs.has(args[1].v) || this.classMember(args[0].cls, args[1].v) !== undefined ? true : null);
+    }
+    if (name === 'setattr' && args.length >= 3 && args[1].k === 'str' && args[1].v !== null) {
+      this.setAttr(args[0], args[1].v, args[2], node);
+      return NONE;
+    }
+    const rule = this.ops.get(name);
+    if (!rule) {
+      const hooks = this.opts.hooks;
+      const result = unknown(`${name.replace(/^Tensor\./, 'Tensor.')} is not modelled`);
+      if (hooks?.afterOp) hooks.afterOp(this.opCall(name, self, args, kwargs, node), result);
+      return result;
+    }
+    let result: Value;
+    try {
+      result = rule(new OpArgs(name, args, kwargs, this.opServices(node), self));
+    } catch (e) {
+      if (e instanceof ShapeError) {
+        this.diag(node.from, node.to, e.code, 'error', e.message);
+        return unknown(`error: ${e.message}`);
+      }
+      if (e instanceof Abort) throw e;
+      if (e instanceof RangeError || e instanceof TypeError) {
+        this.diag(node.from, node.to, 'RNNL-INTERNAL', 'info', `${name}: could not be analysed (${e.message})`);
+        return unknown(`${name} could not be analysed`);
+      }
+      throw e;
+    }
+    const hooks = this.opts.hooks;
+    if (hooks?.overrideOp || hooks?.afterOp || this.recordOps(name)) {
+      const call = this.opCall(name, self, args, kwargs, node);
+      if (hooks?.overrideOp) result = hooks.overrideOp(call, result) ?? result;
+      if (hooks?.afterOp) hooks.afterOp(call, result);
+      if (this.recordOps(name)) this.opSites.push({ op: name, from: node.from, to: node.to, self, args, kwargs, result });
+    }
+    return result;
+  }
+
+  /** Ops kept as OpSites for the diagnostics (the rest are not stored, to keep memory flat on big files). */
+  private recordOps(name: string): boolean {
+    return name.startsWith('rnn.') || /^nn\.(LSTM|GRU|RNN)/.test(name) || name === 'Tensor.__getitem__' || name.startsWith('F.') || name === 'nn.Embedding';
+  }
+
+  private opCall(op: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): OpCall {
+    const span = this.opts.spanOf ? this.opts.spanOf(node.from, node.to) : { line: 0, col: 0, endLine: 0, endCol: 0 };
+    return { op, span, self, args, kwargs };
+  }
+
+  opServices(node: SyntaxNode): OpServices {
+    return {
+      call: (fn, args, kwargs) => this.callValue(fn, args, kwargs ?? new Map(), node),
+      items: (v) => this.iterItems(v),
+      note: (message) => this.diag(node.from, node.to, 'RNNL-NOTE', 'info', message),
+      mutateSeq: (seq, items, added) => this.mutateSeq(seq, items, added),
+    };
+  }
+
+  private guardOp(node: SyntaxNode, f: () => Value): Value {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof ShapeError) {
+        this.diag(node.from, node.to, e.code, 'error', e.message);
+        return unknown(`error: ${e.message}`);
+      }
+      throw e;
+    }
+  }
+
+  private superObject(args: Value[]): Value {
+    const self = args.length >= 2 ? args[1] : this.frame.self;
+    const owner = args.length >= 1 && args[0].k === 'class' ? args[0] : this.frame.fn?.ownerClass;
+    if (!self || self.k !== 'object' || !owner) return { k: 'opaque', cls: 'super', attrs: new Map() };
+    // methods of the first user base class; torch.nn.Module's own methods are no-ops
+    const attrs = new Map<string, Value>();
+    for (const b of owner.bases) {
+      if (b.k !== 'class') continue;
+      for (const [k, v] of b.members) if (v.k === 'func' && !attrs.has(k)) attrs.set(k, { k: 'bound', fn: v, self });
+      let bb: ClassValue | undefined = b;
+      let guard = 0;
+      while (bb && guard++ < 20) {
+        for (const [k, v] of bb.members) if (v.k === 'func' && !attrs.has(k)) attrs.set(k, { k: 'bound', fn: v, self });
+        const next: Value | undefined = bb.bases.find((x) => x.k === 'class');
+        bb = next && next.k === 'class' ? next : undefined;
+      }
+    }
+    return { k: 'opaque', cls: 'super', attrs };
+  }
+
+  private isInstance(args: Value[]): Value {
+    if (args.length < 2) return bool(null);
+    const [v, t] = args;
+    const types = t.k === 'tuple' && t.items ? t.items : [t];
+    let any: boolean | null = false;
+    for (const ty of types) {
+      const r = this.isInstanceOf(v, ty);
+      if (r === true) return bool(true);
+      if (r === null) any = null;
+    }
+    return bool(any);
+  }
+
+  private isInstanceOf(v: Value, ty: Value): boolean | null {
+    if (v.k === 'unknown') return null;
+    if (ty.k === 'builtin') {
+      const map: Record<string, Value['k'][]> = {
+        int: ['int', 'bool'], float: ['float'], str: ['str'], list: ['list'], tuple: ['tuple'], dict: ['dict'], set: ['set'], bool: ['bool'],
+        'torch.Tensor': ['tensor'], 'rnn.PackedSequence': ['packed'],
+      };
+      const ks = map[ty.name];
+      if (ks) return ks.includes(v.k) || (ty.name === 'tuple' && v.k === 'packed');
+      return null;
+    }
+    if (ty.k === 'class' && v.k === 'object') {
+      let c: ClassValue | undefined = v.cls;
+      let guard = 0;
+      while (c && guard++ < 20) {
+        if (c === ty) return true;
+        const b: Value | undefined = c.bases.find((x) => x.k === 'class');
+        c = b && b.k === 'class' ? b : undefined;
+      }
+      return false;
+    }
+    return null;
+  }
+
+  callFunction(fn: FunctionValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    this.called.add(fn);
+    if (this.exhausted) return unknown('analysis budget exhausted');
+    if (this.callDepth >= this.limits.maxCallDepth) {
+      this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', `call depth limit (${this.limits.maxCallDepth}) reached in ${fn.name}(): result unknown (recursion?)`);
+      return unknown('call depth limit reached');
+    }
+    const scope = new Scope('function', fn.closure as Scope);
+    this.bindParams(fn, args, kwargs, scope, node);
+    const saved = this.frame;
+    this.frame = { returns: [], fn, self: args[0] };
+    this.callDepth++;
+    try {
+      if (fn.isLambda) {
+        const bodyExpr = lc(fn.node);
+        return bodyExpr ? this.eval(bodyExpr, scope) : UNKNOWN;
+      }
+      const comp = this.execBlock(this.bodyOf(fn.node), scope);
+      if (comp === 'normal' || comp === 'break' || comp === 'continue') this.frame.returns.push(NONE);
+      const rets = this.frame.returns;
+      if (rets.length === 0) return unknown('the function always raises');
+      let r = rets[0];
+      for (let i = 1; i < rets.length; i++) r = join(r, rets[i]);
+      return r;
+    } finally {
+      this.callDepth--;
+      this.frame = saved;
+    }
+  }
+
+  private bindParams(fn: FunctionValue, args: Value[], kwargs: Map<string, Value>, scope: Scope, node: SyntaxNode): void {
+    const params = fn.node.getChild('ParamList');
+    const kw = new Map(kwargs);
+    let pos = 0;
+    if (!params) return;
+    const kids = childList(params);
+    for (let i = 0; i < kids.length; i++) {
+      const k = kids[i];
+      if (k.name === '*' || k.name === '**') {
+        const nameNode = kids[i + 1]?.name === 'VariableName' ? kids[i + 1] : null;
+        if (nameNode) {
+          i++;
+          if (k.name === '*') {
+            this.bindName(nameNode, tuple(args.slice(pos)), scope, false);
+            pos = args.length;
+          } else {
+            const entries = new Map<string, [Value, Value]>();
+            for (const [name, v] of kw) entries.set(JSON.stringify(name), [str(name), v]);
+            kw.clear();
+            this.bindName(nameNode, { k: 'dict', entries }, scope, false);
+          }
+        } else if (k.name === '*') pos = Math.max(pos, args.length);
+        continue;
+      }
+      if (k.name !== 'VariableName') continue;
+      const name = this.t(k);
+      let v: Value | undefined;
+      if (kw.has(name)) {
+        v = kw.get(name);
+        kw.delete(name);
+      } else if (pos < args.length) v = args[pos++];
+      else if (fn.defaults.has(name)) v = fn.defaults.get(name);
+      else {
+        v = unknown(`parameter ${name}`);
+        (v as { name?: string }).name = name;
+      }
+      this.bindName(k, v!, scope, false);
+    }
+    void node;
+  }
+
+  /** Functions never called by the program are analysed once with unknown arguments (methods with an instance of
+   *  their class when one exists), so hovers work inside them. Their bindings are not fixture records. */
+  private analyseUncalled(): void {
+    for (const { fn } of this.defined) {
+      if (this.called.has(fn) || this.exhausted) continue;
+      const owner = fn.ownerClass;
+      const inst = owner ? this.instances.get(owner) : undefined;
+      const params = fn.node.getChild('ParamList');
+      const names = params ? params.getChildren('VariableName').map((n) => this.t(n)) : [];
+      const args: Value[] = names.map((n, i) => {
+        if (i === 0 && owner && inst) return inst;
+        const u = unknown(`parameter ${n}`);
+        (u as { name?: string }).name = n;
+        return u;
+      });
+      const before = new Set(this.bindings.keys());
+      this.callFunction(fn, args, new Map(), fn.node);
+      for (const [k, b] of this.bindings) if (!before.has(k)) b.recorded = false;
+    }
+  }
+
+  // ───────────────────────────── iteration ─────────────────────────────
+
+  /** Elements of an iterable when they are known (and not too many), else null. */
+  iterItems(v: Value): Value[] | null {
+    switch (v.k) {
+      case 'list':
+      case 'tuple':
+        return v.items;
+      case 'set':
+        return v.items;
+      case 'str':
+        return v.v === null ? null : [...v.v].map((ch) => str(ch));
+      case 'dict':
+        return v.entries ? [...v.entries.values()].map(([k]) => k) : null;
+      case 'tensor': {
+        if (!v.shape || v.shape.length === 0 || typeof v.shape[0] !== 'number' || v.shape[0] > 4096) return null;
+        const n = v.shape[0];
+        const out: Value[] = [];
+        for (let i = 0; i < n; i++) out.push(indexValue(this.opServices(this.currentCall ?? this.parsed.tree.topNode), v, int(i), this));
+        return out;
+      }
+      case 'packed':
+        return [v.data, this.packedField(v, 'batch_sizes'), this.packedField(v, 'sorted_indices'), this.packedField(v, 'unsorted_indices')];
+      case 'nnmodule': {
+        const mods = v.attrs.get('_modules');
+        return mods && (mods.k === 'list' || mods.k === 'tuple') ? mods.items : null;
+      }
+      case 'opaque': {
+        const its = v.attrs.get('_items');
+        return its && its.k === 'list' ? its.items : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private packedField(p: Value, name: string): Value {
+    return p.k === 'packed' ? packedAttr(p, name) : UNKNOWN;
+  }
+
+  /** One value standing for every element of an iterable whose elements are not individually known. */
+  elemOf(v: Value): Value | undefined {
+    switch (v.k) {
+      case 'list':
+      case 'tuple':
+        return seqElem(v);
+      case 'set':
+        return v.items ? (v.items.length ? v.items.reduce((a, b) => join(a, b)) : undefined) : UNKNOWN;
+      case 'str':
+        return str(null);
+      case 'dict':
+        return v.entries ? undefined : UNKNOWN;
+      case 'tensor':
+        return indexValue(this.opServices(this.currentCall ?? this.parsed.tree.topNode), v, int(0), this);
+      case 'opaque': {
+        const e = v.attrs.get('_elem');
+        if (e) return e;
+        const its = v.attrs.get('_items');
+        if (its && its.k === 'list') return seqElem(its);
+        return UNKNOWN;
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+}
+
+/** Syntax-tree navigation that skips comment nodes (lezer keeps comments inside expressions). */
+function skipComments(n: SyntaxNode | null | undefined): SyntaxNode | null {
+  let c = n ?? null;
+  while (c && c.name === 'Comment') c = c.nextSibling;
+  return c;
+}
+function nx(n: SyntaxNode | null | undefined): SyntaxNode | null {
+  return n ? skipComments(n.nextSibling) : null;
+}
+function fc(n: SyntaxNode | null | undefined): SyntaxNode | null {
+  return n ? skipComments(n.firstChild) : null;
+}
+function lc(n: SyntaxNode | null | undefined): SyntaxNode | null {
+  let c = n ? n.lastChild : null;
+  while (c && c.name === 'Comment') c = c.prevSibling;
+  return c;
+}
+
+function childList(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = fc(node); c; c = nx(c)) if (c.name !== 'Comment') out.push(c);
+  return out;
+}
+
+function dedupe(items: Value[] | null): Value[] | null {
+  if (!items) return null;
+  const seen = new Map<string, Value>();
+  for (const it of items) {
+    const k = keyText(it);
+    if (k === null) return null;
+    if (!seen.has(k)) seen.set(k, it);
+  }
+  return [...seen.values()];
+}
+
+export { keyText, intArith };
+export type { TensorValueA };

@@ -1,0 +1,178 @@
+// Elementwise ops: arithmetic and comparisons with broadcasting and PyTorch's dtype promotion (the Python operators
+// on tensors `+ - * / // % ** == < …` and torch.add/mul/…), unary math and activations (relu, tanh, sigmoid,
+// softmax, log_softmax… as torch.*, Tensor.* and F.*), masked_fill, where, clamp. Data is computed when both
+// operands are known and small (so `lengths - 1`, `mask = x != 0` stay exact).
+import { ShapeError, broadcastShapes, normalizeDimIndex, type Shape } from '../../shape/dim';
+import type { DType } from '../../tensor/tensor';
+import { tensor, type TensorValueA, type Value } from '../../interp/values';
+import { broadcastData, dtypeOf, isFloatDtype, numArg, promote, scalarTensorData, intArg } from './common';
+import type { OpArgs, OpRegistry } from './registry';
+
+type Operand = { shape: Shape; dtype: DType | null; kind: 'tensor' | 'zerodim' | 'scalar'; value: TensorValueA | null; num: number | null };
+
+function operand(v: Value): Operand | null {
+  switch (v.k) {
+    case 'tensor':
+      return { shape: v.shape, dtype: v.dtype, kind: v.shape && v.shape.length === 0 ? 'zerodim' : 'tensor', value: v, num: null };
+    case 'int':
+      return { shape: [], dtype: 'int64', kind: 'scalar', value: null, num: v.v };
+    case 'float':
+      return { shape: [], dtype: 'float32', kind: 'scalar', value: null, num: v.v };
+    case 'bool':
+      return { shape: [], dtype: 'bool', kind: 'scalar', value: null, num: v.v === null ? null : v.v ? 1 : 0 };
+    default:
+      return null;
+  }
+}
+
+const ARITH: Record<string, (p: number, q: number) => number> = {
+  '+': (p, q) => p + q,
+  '-': (p, q) => p - q,
+  '*': (p, q) => p * q,
+  '/': (p, q) => p / q,
+  '//': (p, q) => Math.floor(p / q),
+  '%': (p, q) => p - Math.floor(p / q) * q,
+  '**': (p, q) => p ** q,
+  '&': (p, q) => (p & q),
+  '|': (p, q) => (p | q),
+  '^': (p, q) => (p ^ q),
+  '==': (p, q) => (p === q ? 1 : 0),
+  '!=': (p, q) => (p !== q ? 1 : 0),
+  '<': (p, q) => (p < q ? 1 : 0),
+  '<=': (p, q) => (p <= q ? 1 : 0),
+  '>': (p, q) => (p > q ? 1 : 0),
+  '>=': (p, q) => (p >= q ? 1 : 0),
+  max: (p, q) => Math.max(p, q),
+  min: (p, q) => Math.min(p, q),
+};
+
+const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+/** A binary elementwise op where at least one side is a tensor; null when an operand is not a number/tensor. */
+export function tensorBinary(op: string, a: Value, b: Value): Value | null {
+  const x = operand(a);
+  const y = operand(b);
+  if (!x || !y) return null;
+  if (x.kind === 'scalar' && y.kind === 'scalar') return null;
+  const numpy = (a.k === 'tensor' && a.numpy) || (b.k === 'tensor' && b.numpy);
+  const shape = broadcastShapes(x.shape, y.shape);
+  let dtype: DType | null;
+  if (COMPARE.has(op)) dtype = 'bool';
+  else {
+    dtype = promote(x, y);
+    if ((op === '/' ) && dtype !== null && !isFloatDtype(dtype)) dtype = 'float32';
+    if (op === '**' && dtype !== null && !isFloatDtype(dtype) && (x.dtype && isFloatDtype(x.dtype) || y.dtype && isFloatDtype(y.dtype))) dtype = 'float32';
+    if (['&', '|', '^'].includes(op) && dtype !== null && isFloatDtype(dtype)) {
+      throw new ShapeError(`"bitwise_${op === '&' ? 'and' : op === '|' ? 'or' : 'xor'}_cpu" not implemented for 'Float'`);
+    }
+  }
+  if (numpy && dtype === 'float32' && ((x.value?.numpy && x.dtype === 'float64') || (y.value?.numpy && y.dtype === 'float64'))) dtype = 'float64';
+  const out = tensor(shape, dtype, { numpy });
+  const f = ARITH[op];
+  if (f && dtype && shape && shape.every((d) => typeof d === 'number')) {
+    const dx = x.value ? x.value.data : x.num !== null ? scalarTensorData(x.num, 'float64') : undefined;
+    const dy = y.value ? y.value.data : y.num !== null ? scalarTensorData(y.num, 'float64') : undefined;
+    if (dx && dy) {
+      const isInt = dtype === 'int64' || dtype === 'int32' || dtype === 'uint8';
+      const g = isInt && op === '/' ? (p: number, q: number) => p / q : f;
+      const d = broadcastData(dx, dy, shape as number[], dtype, g);
+      if (d) out.data = d;
+    }
+  }
+  if (a.k === 'tensor' && a.facts.padded && b.k !== 'tensor') out.facts = { ...a.facts, origin: a.facts.origin };
+  return out;
+}
+
+function unaryShape(a: OpArgs, dtype?: (d: DType | null) => DType | null): Value {
+  const x = a.get(0, 'input');
+  if (!x || x.k !== 'tensor') return tensor(null, null);
+  const out = tensor(x.shape, dtype ? dtype(x.dtype) : x.dtype, { numpy: x.numpy });
+  if (x.facts.padded) out.facts = { ...x.facts };
+  return out;
+}
+
+function floatResult(d: DType | null): DType | null {
+  return d === null ? null : isFloatDtype(d) ? d : 'float32';
+}
+
+/** softmax-like ops validate `dim` against the rank. */
+function withDim(a: OpArgs, dimIndex: number): Value {
+  const x = a.get(0, 'input');
+  if (!x || x.k !== 'tensor') return tensor(null, null);
+  const d = a.get(dimIndex, 'dim');
+  const dim = intArg(d);
+  if (dim !== null && x.shape) normalizeDimIndex(dim, x.shape.length);
+  const dt = dtypeOf(a.get(dimIndex + 2, 'dtype')) ?? floatResult(x.dtype);
+  return tensor(x.shape, dt);
+}
+
+export function register(reg: OpRegistry): void {
+  const binary = (op: string) => (a: OpArgs): Value => {
+    const x = a.get(0, 'input');
+    const y = a.get(1, 'other');
+    if (!x || !y) return tensor(null, null);
+    let yy = y;
+    const alpha = numArg(a.get(2, 'alpha'));
+    if (alpha !== null && alpha !== 1 && yy.k === 'tensor') yy = { ...yy, data: undefined } as TensorValueA;
+    return tensorBinary(op, x, yy) ?? tensor(null, null);
+  };
+  reg.fnAndMethod(['add', 'add_'], binary('+'));
+  reg.fnAndMethod(['sub', 'sub_', 'subtract'], binary('-'));
+  reg.fnAndMethod(['mul', 'mul_', 'multiply'], binary('*'));
+  reg.fnAndMethod(['div', 'div_', 'true_divide', 'divide'], binary('/'));
+  reg.fnAndMethod(['floor_divide'], binary('//'));
+  reg.fnAndMethod(['remainder', 'fmod'], binary('%'));
+  reg.fnAndMethod(['pow', 'pow_'], binary('**'));
+  reg.fnAndMethod(['eq'], binary('=='));
+  reg.fnAndMethod(['ne'], binary('!='));
+  reg.fnAndMethod(['lt'], binary('<'));
+  reg.fnAndMethod(['le'], binary('<='));
+  reg.fnAndMethod(['gt'], binary('>'));
+  reg.fnAndMethod(['ge'], binary('>='));
+  reg.fnAndMethod(['maximum'], binary('max'));
+  reg.fnAndMethod(['minimum'], binary('min'));
+  reg.fnAndMethod(['logical_and', 'logical_or', 'logical_xor'], (a) => {
+    const r = binary('==')(a);
+    return r.k === 'tensor' ? tensor(r.shape, 'bool') : r;
+  });
+  reg.fnAndMethod(['atan2'], binary('/'));
+
+  const same = (a: OpArgs): Value => unaryShape(a);
+  const flt = (a: OpArgs): Value => unaryShape(a, floatResult);
+  reg.fnAndMethod(['relu', 'relu_', 'abs', 'neg', 'clone', 'detach', 'contiguous', 'clamp', 'clamp_', 'clip', 'sign', 'floor', 'ceil', 'round', 'trunc', 'square', 'fill_', 'zero_', 'uniform_', 'normal_', 'bernoulli_', 'exponential_', 'detach_', 'cumsum', 'cumprod', 'flip', 'roll', 'tril', 'triu', 'nan_to_num', 'masked_fill_', 'clamp_min', 'clamp_max', 'abs_', 'neg_'], same);
+  reg.fnAndMethod(['tanh', 'sigmoid', 'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'log1p', 'expm1', 'reciprocal', 'erf', 'tanh_', 'sigmoid_', 'exp_', 'log_', 'sqrt_'], flt);
+  reg.fnAndMethod(['logical_not', 'isnan', 'isinf', 'isfinite'], (a) => unaryShape(a, () => 'bool'));
+  for (const n of ['relu', 'relu6', 'elu', 'selu', 'gelu', 'silu', 'leaky_relu', 'tanh', 'sigmoid', 'hardtanh', 'softplus', 'softsign', 'tanhshrink', 'mish', 'dropout', 'dropout2d', 'alpha_dropout', 'relu_', 'logsigmoid', 'hardsigmoid', 'hardswish', 'celu', 'glu']) {
+    reg.def(`F.${n}`, n === 'glu' ? () => tensor(null, null) : same);
+  }
+  reg.def(['torch.dropout', 'torch.nn.functional.dropout'], same);
+  reg.fnAndMethod(['softmax', 'log_softmax'], (a) => withDim(a, 1));
+  reg.def(['F.softmax', 'F.log_softmax', 'F.softmin', 'F.gumbel_softmax'], (a) => withDim(a, 1));
+  reg.fnAndMethod(['masked_fill'], (a) => {
+    const x = a.get(0, 'input');
+    const mask = a.get(1, 'mask');
+    if (!x || x.k !== 'tensor') return tensor(null, null);
+    if (mask && mask.k === 'tensor') {
+      if (mask.dtype && mask.dtype !== 'bool' && mask.dtype !== 'uint8') {
+        throw new ShapeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype === 'int64' ? 'long int' : mask.dtype}`);
+      }
+      const b = broadcastShapes(x.shape, mask.shape);
+      if (b && x.shape && b.length > x.shape.length) {
+        throw new ShapeError(`masked_fill_ only supports a mask that broadcasts to the tensor`);
+      }
+    }
+    return tensor(x.shape, x.dtype);
+  });
+  reg.fnAndMethod(['where'], (a) => {
+    const c = a.get(0, 'condition');
+    const x = a.get(1, 'input');
+    const y = a.get(2, 'other');
+    if (!c || c.k !== 'tensor') return tensor(null, null);
+    if (!x || !y) return tensor(null, 'int64');
+    const s1 = tensorBinary('+', x, y);
+    if (!s1 || s1.k !== 'tensor') return tensor(null, null);
+    return tensor(broadcastShapes(c.shape, s1.shape), s1.dtype);
+  });
+  reg.def(['F.normalize', 'F.layer_norm', 'F.instance_norm', 'F.batch_norm'], same);
+  reg.def('torch.sigmoid_', same);
+}

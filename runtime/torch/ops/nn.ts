@@ -1,0 +1,464 @@
+// torch.nn modules: construction (configuration bound like PyTorch's signatures, validated) and forward rules —
+// Embedding, Linear, Dropout, LSTM/GRU/RNN (every argument: num_layers, bias, batch_first, dropout, bidirectional,
+// proj_size; tensor or PackedSequence input; optional hx, batched or unbatched), LSTMCell/GRUCell/RNNCell,
+// Sequential, ModuleList/ModuleDict, Conv1d, LayerNorm/BatchNorm, pooling, activations, Flatten, Identity, losses.
+// Forward rules check inputs with PyTorch's messages (e.g. "input.size(-1) must be equal to input_size. Expected 4,
+// got 3") and return output shapes; RNN results carry facts (layout, directions, layers) for the diagnostics.
+import { ShapeError, dimMul, dimProduct, type Dim } from '../../shape/dim';
+import {
+  NONE,
+  bool,
+  float,
+  int,
+  list,
+  str,
+  tensor,
+  tuple,
+  type NnModuleValue,
+  type PackedValueA,
+  type TensorFacts,
+  type TensorValueA,
+  type Value,
+} from '../../interp/values';
+import { boolArg, dimArg, intArg, numArg } from './common';
+import { linearShape } from './linalg';
+import type { OpArgs, OpRegistry } from './registry';
+
+const RNN_SIG = ['input_size', 'hidden_size', 'num_layers', 'bias', 'batch_first', 'dropout', 'bidirectional', 'proj_size'];
+
+/** Positional parameter names of module constructors (keyword arguments are stored under their own names). */
+const SIGNATURES: Record<string, string[]> = {
+  Embedding: ['num_embeddings', 'embedding_dim', 'padding_idx', 'max_norm', 'norm_type', 'scale_grad_by_freq', 'sparse', '_weight'],
+  Linear: ['in_features', 'out_features', 'bias'],
+  Bilinear: ['in1_features', 'in2_features', 'out_features', 'bias'],
+  Dropout: ['p', 'inplace'],
+  Dropout2d: ['p', 'inplace'],
+  LSTM: RNN_SIG,
+  GRU: RNN_SIG,
+  RNN: RNN_SIG,
+  LSTMCell: ['input_size', 'hidden_size', 'bias'],
+  GRUCell: ['input_size', 'hidden_size', 'bias'],
+  RNNCell: ['input_size', 'hidden_size', 'bias', 'nonlinearity'],
+  Conv1d: ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias'],
+  Conv2d: ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias'],
+  LayerNorm: ['normalized_shape', 'eps', 'elementwise_affine'],
+  BatchNorm1d: ['num_features', 'eps', 'momentum'],
+  BatchNorm2d: ['num_features', 'eps', 'momentum'],
+  Softmax: ['dim'],
+  LogSoftmax: ['dim'],
+  Softmin: ['dim'],
+  MaxPool1d: ['kernel_size', 'stride', 'padding', 'dilation'],
+  AvgPool1d: ['kernel_size', 'stride', 'padding'],
+  AdaptiveAvgPool1d: ['output_size'],
+  AdaptiveMaxPool1d: ['output_size'],
+  Flatten: ['start_dim', 'end_dim'],
+  LeakyReLU: ['negative_slope'],
+  Embedding_from_pretrained: ['embeddings', 'freeze', 'padding_idx'],
+};
+
+const IDENTITY_SHAPE = new Set([
+  'Dropout', 'Dropout2d', 'AlphaDropout', 'ReLU', 'ReLU6', 'Tanh', 'Sigmoid', 'GELU', 'ELU', 'SELU', 'SiLU', 'LeakyReLU',
+  'Softmax', 'LogSoftmax', 'Softmin', 'Identity', 'Hardtanh', 'Softplus', 'Mish', 'PReLU', 'LayerNorm', 'BatchNorm1d',
+  'BatchNorm2d', 'Tanhshrink', 'Softsign', 'LogSigmoid', 'Hardswish', 'GroupNorm', 'InstanceNorm1d',
+]);
+
+function bindConfig(kind: string, a: OpArgs): Record<string, Value> {
+  const sig = SIGNATURES[kind] ?? [];
+  const cfg: Record<string, Value> = {};
+  a.args.forEach((v, i) => {
+    if (i < sig.length) cfg[sig[i]] = v;
+  });
+  for (const [k, v] of a.kwargs) cfg[k] = v;
+  return cfg;
+}
+
+function cfgDim(m: NnModuleValue, key: string): Dim {
+  const v = m.cfg[key];
+  return v ? dimArg(v) : null;
+}
+
+function cfgBool(m: NnModuleValue, key: string, dflt: boolean): boolean | null {
+  return boolArg(m.cfg[key], dflt);
+}
+
+function cfgInt(m: NnModuleValue, key: string, dflt: number): number | null {
+  const v = m.cfg[key];
+  return v === undefined ? dflt : intArg(v);
+}
+
+function mod(kind: string, cfg: Record<string, Value>, attrs?: Map<string, Value>): NnModuleValue {
+  return { k: 'nnmodule', kind, cfg, attrs: attrs ?? new Map() };
+}
+
+function validateRnnConfig(kind: string, m: NnModuleValue): void {
+  const H = cfgDim(m, 'hidden_size');
+  const L = cfgInt(m, 'num_layers', 1);
+  const P = cfgInt(m, 'proj_size', 0);
+  const dropout = numArg(m.cfg.dropout);
+  if (typeof H === 'number' && H <= 0) throw new ShapeError('hidden_size must be greater than zero');
+  if (L !== null && L <= 0) throw new ShapeError('num_layers must be greater than zero');
+  if (dropout !== null && (dropout < 0 || dropout > 1)) throw new ShapeError(`dropout should be a number in range [0, 1] representing the probability of an element being zeroed`);
+  if (P !== null && P !== 0) {
+    if (kind !== 'LSTM') throw new ShapeError('proj_size argument is only supported for LSTM, not RNN or GRU');
+    if (P < 0) throw new ShapeError('proj_size should be a positive integer or zero to disable projections');
+    if (typeof H === 'number' && P >= H) throw new ShapeError('proj_size has to be smaller than hidden_size');
+  }
+}
+
+function fmtDims(ds: readonly Dim[]): string {
+  return ds.map((d) => (d === null ? '?' : String(d))).join(', ');
+}
+
+function clash(a: Dim, b: Dim): boolean {
+  return typeof a === 'number' && typeof b === 'number' && a !== b;
+}
+
+/** Validates one hidden-state tensor against its expected shape (PyTorch's check_hidden_size). */
+function checkHidden(h: Value | undefined, expected: Dim[], msgPrefix: string): void {
+  if (!h || h.k !== 'tensor' || !h.shape) return;
+  if (h.shape.length !== expected.length || h.shape.some((d, i) => clash(d, expected[i]))) {
+    throw new ShapeError(`${msgPrefix} (${fmtDims(expected)}), got [${fmtDims(h.shape)}]`);
+  }
+}
+
+function rnnForward(kind: 'LSTM' | 'GRU' | 'RNN', a: OpArgs): Value {
+  const m = a.self as NnModuleValue;
+  const input = a.get(0, 'input');
+  const hx = a.get(1, 'hx');
+  const I = cfgDim(m, 'input_size');
+  const H = cfgDim(m, 'hidden_size');
+  const L = cfgInt(m, 'num_layers', 1);
+  const bf = cfgBool(m, 'batch_first', false);
+  const bidir = cfgBool(m, 'bidirectional', false);
+  const P = cfgInt(m, 'proj_size', 0);
+  const D: Dim = bidir === null ? null : bidir ? 2 : 1;
+  const Hout: Dim = P === null ? null : P > 0 ? P : H;
+  const DL: Dim = L === null ? null : dimMul(D, L);
+  const DHout: Dim = dimMul(D, Hout);
+  const facts: TensorFacts = {
+    origin: `${kind}.h_n`,
+    rnn: L !== null && bidir !== null && bf !== null ? { kind, numLayers: L, bidirectional: bidir, batchFirst: bf } : undefined,
+  };
+  let N: Dim = null;
+  let batched = true;
+  let output: Value;
+  if (input && input.k === 'packed') {
+    const data = input.data;
+    if (data.shape) {
+      if (data.shape.length !== 2) throw new ShapeError(`input must have 2 dimensions, got ${data.shape.length}`);
+      if (clash(data.shape[1], I)) throw new ShapeError(`input.size(-1) must be equal to input_size. Expected ${I}, got ${data.shape[1]}`);
+    }
+    N = input.batchSizes && input.batchSizes.length > 0 ? input.batchSizes[0] : (input.batchSize ?? null);
+    const outData = tensor(data.shape ? [data.shape[0], DHout] : [null, DHout], data.dtype);
+    const p: PackedValueA = { ...input, data: outData, facts: { origin: `${kind}.output` } };
+    output = p;
+  } else if (input && input.k === 'tensor') {
+    const s = input.shape;
+    if (input.dtype && input.dtype !== 'float32' && input.dtype !== 'float64') throw new ShapeError('mat1 and mat2 must have the same dtype');
+    if (s) {
+      if (s.length !== 2 && s.length !== 3) throw new ShapeError(`${kind}: Expected input to be 2-D or 3-D but received ${s.length}-D tensor`);
+      if (clash(s[s.length - 1], I)) throw new ShapeError(`input.size(-1) must be equal to input_size. Expected ${I}, got ${s[s.length - 1]}`);
+      batched = s.length === 3;
+      if (batched) {
+        N = bf === null ? null : bf ? s[0] : s[1];
+        const T = bf === null ? null : bf ? s[1] : s[0];
+        output = tensor(bf ? [N, T, DHout] : [T, N, DHout], input.dtype, { facts: { origin: `${kind}.output`, timeDim: bf ? 1 : 0 } });
+      } else {
+        output = tensor([s[0], DHout], input.dtype, { facts: { origin: `${kind}.output` } });
+      }
+    } else output = tensor(null, input.dtype);
+  } else {
+    output = tensor(null, 'float32');
+  }
+  const hShape: Dim[] = batched ? [DL, N, Hout] : [DL, Hout];
+  const cShape: Dim[] = batched ? [DL, N, H] : [DL, H];
+  if (hx && hx.k !== 'none') {
+    if (kind === 'LSTM') {
+      const items = a.services.items(hx);
+      if (items && items.length === 2) {
+        const [h0, c0] = items;
+        if (batched && h0.k === 'tensor' && c0.k === 'tensor' && h0.shape && c0.shape && (h0.shape.length !== 3 || c0.shape.length !== 3)) {
+          throw new ShapeError(`For batched 3-D input, hx and cx should also be 3-D but got (${h0.shape.length}-D, ${c0.shape.length}-D) tensors`);
+        }
+        if (!batched && h0.k === 'tensor' && c0.k === 'tensor' && h0.shape && c0.shape && (h0.shape.length !== 2 || c0.shape.length !== 2)) {
+          throw new ShapeError(`For unbatched 2-D input, hx and cx should also be 2-D but got (${h0.shape.length}-D, ${c0.shape.length}-D) tensors`);
+        }
+        checkHidden(h0, hShape, 'Expected hidden[0] size');
+        checkHidden(c0, cShape, 'Expected hidden[1] size');
+      } else if (hx.k === 'tensor') {
+        throw new ShapeError('LSTM expects hx to be a tuple (h_0, c_0), got a Tensor');
+      }
+    } else if (hx.k === 'tensor' && hx.shape) {
+      if (batched && hx.shape.length !== 3) throw new ShapeError(`For batched 3-D input, hx should also be 3-D but got ${hx.shape.length}-D tensor`);
+      if (!batched && hx.shape.length !== 2) throw new ShapeError(`For unbatched 2-D input, hx should also be 2-D but got ${hx.shape.length}-D tensor`);
+      checkHidden(hx, hShape, 'Expected hidden size');
+    }
+  }
+  const dtype = input && input.k === 'tensor' ? input.dtype : input && input.k === 'packed' ? input.data.dtype : 'float32';
+  const hN = tensor(hShape, dtype, { facts });
+  if (kind === 'LSTM') {
+    const cN = tensor(cShape, dtype, { facts: { ...facts, origin: 'LSTM.c_n' } });
+    return tuple([output, tuple([hN, cN])]);
+  }
+  return tuple([output, hN]);
+}
+
+function cellForward(kind: 'LSTMCell' | 'GRUCell' | 'RNNCell', a: OpArgs): Value {
+  const m = a.self as NnModuleValue;
+  const input = a.get(0, 'input');
+  const hx = a.get(1, 'hx');
+  const I = cfgDim(m, 'input_size');
+  const H = cfgDim(m, 'hidden_size');
+  if (!input || input.k !== 'tensor') return kind === 'LSTMCell' ? tuple([tensor(null, 'float32'), tensor(null, 'float32')]) : tensor(null, 'float32');
+  const s = input.shape;
+  let N: Dim = null;
+  let batched = true;
+  if (s) {
+    if (s.length !== 1 && s.length !== 2) throw new ShapeError(`${kind}: Expected input to be 1-D or 2-D but received ${s.length}-D tensor`);
+    batched = s.length === 2;
+    if (clash(s[s.length - 1], I)) throw new ShapeError(`input has inconsistent input_size: got ${s[s.length - 1]} expected ${I}`);
+    N = batched ? s[0] : null;
+  }
+  const check = (h: Value | undefined, which: number): void => {
+    if (!h || h.k !== 'tensor' || !h.shape) return;
+    if (batched && h.shape.length === 2 && clash(h.shape[0], N)) throw new ShapeError(`Input batch size ${N} doesn't match hidden${which} batch size ${h.shape[0]}`);
+    if (clash(h.shape[h.shape.length - 1], H)) throw new ShapeError(`hidden${which} has inconsistent hidden_size: got ${h.shape[h.shape.length - 1]}, expected ${H}`);
+  };
+  if (hx && hx.k !== 'none') {
+    if (kind === 'LSTMCell') {
+      const items = a.services.items(hx);
+      if (items && items.length === 2) {
+        check(items[0], 0);
+        check(items[1], 1);
+      }
+    } else check(hx, 0);
+  }
+  const shape: Dim[] = batched ? [N, H] : [H];
+  if (kind === 'LSTMCell') return tuple([tensor(shape, input.dtype), tensor(shape, input.dtype)]);
+  return tensor(shape, input.dtype);
+}
+
+function convOut(L: Dim, k: number | null, s: number, p: number, d: number): Dim {
+  if (typeof L !== 'number' || k === null) return null;
+  return Math.floor((L + 2 * p - d * (k - 1) - 1) / s + 1);
+}
+
+function firstInt(v: Value | undefined, dflt: number): number | null {
+  if (v === undefined) return dflt;
+  if (v.k === 'tuple' || v.k === 'list') return v.items && v.items[0] ? intArg(v.items[0]) : null;
+  return intArg(v);
+}
+
+export function register(reg: OpRegistry): void {
+  const KINDS = [
+    'Embedding', 'Linear', 'Bilinear', 'Dropout', 'Dropout2d', 'AlphaDropout', 'LSTM', 'GRU', 'RNN', 'LSTMCell', 'GRUCell', 'RNNCell',
+    'Conv1d', 'Conv2d', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'GroupNorm', 'InstanceNorm1d', 'Softmax', 'LogSoftmax', 'Softmin',
+    'ReLU', 'ReLU6', 'Tanh', 'Sigmoid', 'GELU', 'ELU', 'SELU', 'SiLU', 'LeakyReLU', 'PReLU', 'Identity', 'Hardtanh', 'Softplus',
+    'Mish', 'Tanhshrink', 'Softsign', 'LogSigmoid', 'Hardswish', 'MaxPool1d', 'AvgPool1d', 'AdaptiveAvgPool1d',
+    'AdaptiveMaxPool1d', 'Flatten', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'BCELoss', 'BCEWithLogitsLoss',
+    'SmoothL1Loss', 'KLDivLoss', 'CTCLoss', 'HuberLoss',
+  ];
+  for (const kind of KINDS) {
+    reg.def(`nn.${kind}`, (a) => {
+      const cfg = bindConfig(kind, a);
+      const m = mod(kind, cfg);
+      if (kind === 'LSTM' || kind === 'GRU' || kind === 'RNN') validateRnnConfig(kind, m);
+      if (kind === 'Embedding') {
+        const n = cfgDim(m, 'num_embeddings');
+        const pad = intArg(cfg.padding_idx);
+        if (pad !== null && typeof n === 'number' && (pad >= n || pad < -n)) throw new ShapeError('Padding_idx must be within num_embeddings');
+      }
+      return m;
+    });
+  }
+  reg.def('nn.Embedding.from_pretrained', (a) => {
+    const w = a.get(0, 'embeddings');
+    const cfg: Record<string, Value> = {};
+    if (w && w.k === 'tensor' && w.shape && w.shape.length === 2) {
+      cfg.num_embeddings = w.shape[0] === null ? int(null) : typeof w.shape[0] === 'number' ? int(w.shape[0]) : int(null, w.shape[0]);
+      cfg.embedding_dim = typeof w.shape[1] === 'number' ? int(w.shape[1]) : int(null);
+    }
+    const pad = a.get(2, 'padding_idx');
+    if (pad) cfg.padding_idx = pad;
+    return mod('Embedding', cfg);
+  });
+  reg.def('nn.Embedding.forward', (a) => {
+    const m = a.self as NnModuleValue;
+    const x = a.get(0, 'input');
+    const D = cfgDim(m, 'embedding_dim');
+    if (!x || x.k !== 'tensor') return tensor(null, 'float32');
+    if (x.dtype && x.dtype !== 'int64' && x.dtype !== 'int32') {
+      const name = { float32: 'FloatTensor', float64: 'DoubleTensor', bool: 'BoolTensor', uint8: 'ByteTensor' }[x.dtype as string] ?? 'Tensor';
+      throw new ShapeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.${name} instead (while checking arguments for embedding)`);
+    }
+    const n = cfgDim(m, 'num_embeddings');
+    if (x.data && typeof n === 'number') {
+      for (const v of x.data.data) if (v >= n || v < -n) throw new ShapeError('IndexError: index out of range in self');
+    }
+    return tensor(x.shape ? [...x.shape, D] : null, 'float32', { facts: { origin: 'embedding', padded: x.facts.padded, timeDim: x.facts.timeDim } });
+  });
+  reg.def('F.embedding', (a) => {
+    const x = a.get(0, 'input');
+    const w = a.get(1, 'weight');
+    if (!x || x.k !== 'tensor' || !w || w.k !== 'tensor' || !w.shape) return tensor(null, 'float32');
+    return tensor(x.shape ? [...x.shape, w.shape[w.shape.length - 1]] : null, w.dtype);
+  });
+  reg.def('nn.Linear.forward', (a) => {
+    const m = a.self as NnModuleValue;
+    const x = a.get(0, 'input');
+    if (!x || x.k !== 'tensor') return tensor(null, 'float32');
+    return linearShape(x, cfgDim(m, 'in_features'), cfgDim(m, 'out_features'));
+  });
+  reg.def('nn.Bilinear.forward', (a) => {
+    const m = a.self as NnModuleValue;
+    const x = a.get(0, 'input1');
+    if (!x || x.k !== 'tensor' || !x.shape) return tensor(null, 'float32');
+    return tensor([...x.shape.slice(0, -1), cfgDim(m, 'out_features')], x.dtype);
+  });
+  for (const kind of IDENTITY_SHAPE) {
+    reg.def(`nn.${kind}.forward`, (a) => {
+      const x = a.get(0, 'input');
+      if (!x || x.k !== 'tensor') return x && x.k === 'packed' && kind.startsWith('Dropout') ? x : tensor(null, null);
+      const m = a.self as NnModuleValue;
+      if (kind === 'LayerNorm' && x.shape) {
+        const ns = m.cfg.normalized_shape;
+        const want = ns ? (ns.k === 'list' || ns.k === 'tuple' ? (ns.items ?? []).map(dimArg) : [dimArg(ns)]) : [];
+        const got = x.shape.slice(-want.length);
+        if (want.length && got.some((d, i) => clash(d, want[i]))) {
+          throw new ShapeError(`Given normalized_shape=[${fmtDims(want)}], expected input with shape [*, ${fmtDims(want)}], but got input of size[${fmtDims(x.shape)}]`);
+        }
+      }
+      if (kind === 'BatchNorm1d' && x.shape && x.shape.length >= 2) {
+        const C = cfgDim(m, 'num_features');
+        if (clash(x.shape[1], C)) throw new ShapeError(`running_mean should contain ${x.shape[1]} elements not ${C}`);
+      }
+      const r = tensor(x.shape, x.dtype);
+      if (x.facts.padded) r.facts = { ...x.facts };
+      return r;
+    });
+  }
+  for (const kind of ['LSTM', 'GRU', 'RNN'] as const) reg.def(`nn.${kind}.forward`, (a) => rnnForward(kind, a));
+  for (const kind of ['LSTMCell', 'GRUCell', 'RNNCell'] as const) reg.def(`nn.${kind}.forward`, (a) => cellForward(kind, a));
+  for (const kind of ['Conv1d'] as const) {
+    reg.def(`nn.${kind}.forward`, (a) => {
+      const m = a.self as NnModuleValue;
+      const x = a.get(0, 'input');
+      if (!x || x.k !== 'tensor' || !x.shape) return tensor(null, 'float32');
+      const Cin = cfgDim(m, 'in_channels');
+      const Cout = cfgDim(m, 'out_channels');
+      const k = firstInt(m.cfg.kernel_size, 1);
+      const s = firstInt(m.cfg.stride, 1) ?? 1;
+      const padV = m.cfg.padding;
+      const p = padV && padV.k === 'str' ? null : firstInt(padV, 0);
+      const d = firstInt(m.cfg.dilation, 1) ?? 1;
+      const batched = x.shape.length === 3;
+      if (x.shape.length !== 2 && x.shape.length !== 3) throw new ShapeError(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${fmtDims(x.shape)}]`);
+      const C = x.shape[batched ? 1 : 0];
+      if (clash(C, Cin)) {
+        throw new ShapeError(`Given groups=1, weight of size [${Cout}, ${Cin}, ${k}], expected input[${fmtDims(x.shape)}] to have ${Cin} channels, but got ${C} channels instead`);
+      }
+      const Lin = x.shape[x.shape.length - 1];
+      const Lout = p === null ? (padV && padV.k === 'str' && padV.v === 'same' ? Lin : null) : convOut(Lin, k, s, p, d);
+      return tensor(batched ? [x.shape[0], Cout, Lout] : [Cout, Lout], x.dtype);
+    });
+  }
+  for (const kind of ['MaxPool1d', 'AvgPool1d']) {
+    reg.def(`nn.${kind}.forward`, (a) => {
+      const m = a.self as NnModuleValue;
+      const x = a.get(0, 'input');
+      if (!x || x.k !== 'tensor' || !x.shape) return tensor(null, 'float32');
+      const k = firstInt(m.cfg.kernel_size, 1);
+      const sV = m.cfg.stride;
+      const s = sV === undefined || sV.k === 'none' ? k : firstInt(sV, 1);
+      const p = firstInt(m.cfg.padding, 0) ?? 0;
+      const L = x.shape[x.shape.length - 1];
+      return tensor([...x.shape.slice(0, -1), s === null ? null : convOut(L, k, s, p, 1)], x.dtype);
+    });
+  }
+  for (const kind of ['AdaptiveAvgPool1d', 'AdaptiveMaxPool1d']) {
+    reg.def(`nn.${kind}.forward`, (a) => {
+      const m = a.self as NnModuleValue;
+      const x = a.get(0, 'input');
+      if (!x || x.k !== 'tensor' || !x.shape) return tensor(null, 'float32');
+      return tensor([...x.shape.slice(0, -1), cfgDim(m, 'output_size')], x.dtype);
+    });
+  }
+  reg.def('nn.Flatten.forward', (a) => {
+    const m = a.self as NnModuleValue;
+    const x = a.get(0, 'input');
+    if (!x || x.k !== 'tensor' || !x.shape) return tensor(null, null);
+    const s0 = cfgInt(m, 'start_dim', 1);
+    const e0 = cfgInt(m, 'end_dim', -1);
+    if (s0 === null || e0 === null) return tensor(null, x.dtype);
+    const r = x.shape.length;
+    const s = s0 < 0 ? s0 + r : s0;
+    const e = e0 < 0 ? e0 + r : e0;
+    return tensor([...x.shape.slice(0, s), dimProduct(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)], x.dtype);
+  });
+  // containers
+  reg.def('nn.Sequential', (a) => mod('Sequential', {}, new Map<string, Value>([['_modules', list([...a.args])]])));
+  reg.def('nn.ModuleList', (a) => {
+    const its = a.get(0, 'modules');
+    const items = its ? a.services.items(its) : [];
+    return mod('ModuleList', {}, new Map<string, Value>([['_modules', items ? list([...items]) : { k: 'list', items: null }]]));
+  });
+  reg.def('nn.ModuleDict', (a) => {
+    const d = a.get(0, 'modules');
+    return mod('ModuleDict', {}, new Map<string, Value>([['_dict', d ?? { k: 'dict', entries: new Map() }]]));
+  });
+  reg.def('nn.Sequential.forward', (a) => {
+    const m = a.self as NnModuleValue;
+    const mods = m.attrs.get('_modules');
+    const items = mods ? a.services.items(mods) : null;
+    let x: Value = a.get(0, 'input') ?? NONE;
+    if (!items) return tensor(null, null);
+    for (const sub of items) x = a.services.call(sub, [x]);
+    return x;
+  });
+  reg.def(['nn.ModuleList.append', 'nn.Sequential.append'], (a) => {
+    const m = a.self as NnModuleValue;
+    const mods = m.attrs.get('_modules');
+    const v = a.get(0);
+    if (mods && mods.k === 'list' && v) mods.items = mods.items ? [...mods.items, v] : null;
+    return m;
+  });
+  reg.def(['nn.ModuleList.extend'], (a) => {
+    const m = a.self as NnModuleValue;
+    const mods = m.attrs.get('_modules');
+    const v = a.get(0);
+    const more = v ? a.services.items(v) : null;
+    if (mods && mods.k === 'list') mods.items = mods.items && more ? [...mods.items, ...more] : null;
+    return m;
+  });
+  reg.def(['nn.ModuleList.__len__', 'nn.Sequential.__len__'], (a) => {
+    const m = a.self as NnModuleValue;
+    const mods = m.attrs.get('_modules');
+    return int(mods && mods.k === 'list' && mods.items ? mods.items.length : null);
+  });
+  // generic module methods
+  reg.def('Module.__self__', (a) => a.self ?? NONE);
+  reg.def('Module.__none__', () => NONE);
+  reg.def('Module.register', (a) => {
+    const o = a.self;
+    const name = a.get(0, 'name');
+    const v = a.get(1, 'tensor');
+    if (o && (o.k === 'object' || o.k === 'nnmodule') && name && name.k === 'str' && name.v !== null && v) o.attrs.set(name.v, v);
+    return NONE;
+  });
+  reg.def(['Module.parameters', 'Module.named_parameters', 'Module.modules', 'Module.children'], () => ({ k: 'list', items: null }));
+  reg.def('Module.state_dict', () => ({ k: 'dict', entries: null }));
+  // optimizers and schedulers: opaque objects whose methods return None
+  for (const o of ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'StepLR', 'ReduceLROnPlateau', 'ExponentialLR', 'LambdaLR', 'CosineAnnealingLR']) {
+    reg.def(`optim.${o}`, () => ({ k: 'opaque', cls: `optim.${o}`, attrs: new Map() }));
+    for (const m of ['step', 'zero_grad', 'load_state_dict']) reg.def(`optim.${o}.${m}`, () => NONE);
+  }
+  reg.def(['Tensor.backward', 'torch.manual_seed', 'torch.cuda.manual_seed', 'torch.cuda.manual_seed_all', 'torch.set_grad_enabled', 'torch.set_printoptions', 'init.xavier_uniform_', 'init.xavier_normal_', 'init.kaiming_uniform_', 'init.kaiming_normal_', 'init.uniform_', 'init.normal_', 'init.zeros_', 'init.ones_', 'init.constant_', 'init.orthogonal_'], () => NONE);
+  reg.def(['torch.cuda.is_available', 'torch.backends.cudnn.is_available'], () => bool(null));
+  reg.def('torch.device', (a) => ({ k: 'opaque', cls: 'torch.device', attrs: new Map([['type', a.get(0) ?? str(null)]]) }));
+  reg.def(['torch.no_grad', 'torch.enable_grad', 'torch.inference_mode'], () => ({ k: 'opaque', cls: 'context', attrs: new Map() }));
+  reg.def(['torch.is_tensor'], (a) => bool(a.get(0)?.k === 'tensor' ? true : a.get(0)?.k === 'unknown' ? null : false));
+  reg.def('torch.get_default_dtype', () => ({ k: 'opaque', cls: 'torch.dtype', attrs: new Map([['name', str('float32')]]) }));
+  void float;
+}
+
+export type { TensorValueA };

@@ -1,0 +1,190 @@
+// Reductions and sorting: sum/mean/prod/std/var/norm/logsumexp/all/any over dims (int or list) with keepdim,
+// max/min/argmax/argmin (values+indices namedtuple with a dim, 0-d without), sort/argsort/topk/kthvalue with
+// PyTorch's tie order (stable insertion sort up to 16 elements; with ties beyond that the order is unknown), and the
+// loss functions (F.* and nn.*Loss with reduction='mean' → 0-d).
+import { ShapeError, normalizeDimIndex, type Dim } from '../../shape/dim';
+import { Tensor, type DType } from '../../tensor/tensor';
+import { int, float, tensor, tuple, type TensorValueA, type Value } from '../../interp/values';
+import { boolArg, dtypeOf, intArg, isFloatDtype, withData } from './common';
+import type { OpArgs, OpRegistry } from './registry';
+
+function x0(a: OpArgs): TensorValueA | null {
+  const x = a.get(0, 'input');
+  return x && x.k === 'tensor' ? x : null;
+}
+
+/** Reduced shape over `dims` (null = all). */
+function reduceShape(shape: Dim[], dims: number[] | null, keepdim: boolean): Dim[] {
+  if (dims === null) return keepdim ? shape.map(() => 1) : [];
+  const set = new Set(dims.map((d) => normalizeDimIndex(d, shape.length)));
+  if (keepdim) return shape.map((d, i) => (set.has(i) ? 1 : d));
+  return shape.filter((_, i) => !set.has(i));
+}
+
+function dimsArg(v: Value | undefined, a: OpArgs): number[] | null | 'unknown' {
+  if (v === undefined || v.k === 'none') return null;
+  if (v.k === 'list' || v.k === 'tuple') {
+    const its = a.services.items(v);
+    if (!its) return 'unknown';
+    const ns = its.map(intArg);
+    return ns.some((n) => n === null) ? 'unknown' : (ns as number[]);
+  }
+  const n = intArg(v);
+  return n === null ? 'unknown' : [n];
+}
+
+function reduce(dtypeRule: (d: DType | null) => DType | null, computeAll?: (vals: number[]) => number) {
+  return (a: OpArgs): Value => {
+    const x = x0(a);
+    if (!x) return tensor(null, null);
+    const dims = dimsArg(a.get(1, 'dim'), a);
+    const keep = boolArg(a.get(2, 'keepdim'), false);
+    const dt = dtypeOf(a.get(-1, 'dtype')) ?? dtypeRule(x.dtype);
+    if (x.shape === null || dims === 'unknown' || keep === null) return tensor(null, dt, { numpy: x.numpy });
+    const shape = reduceShape(x.shape, dims, keep);
+    if (dims === null && !keep && computeAll && x.data && dt) return withData([], dt, [computeAll(x.data.toArray())]);
+    return tensor(shape, dt, { numpy: x.numpy });
+  };
+}
+
+const sumDtype = (d: DType | null): DType | null => (d === null ? null : isFloatDtype(d) ? d : 'int64');
+const meanDtype = (d: DType | null): DType | null => {
+  if (d !== null && !isFloatDtype(d)) throw new ShapeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${d === 'int64' ? 'Long' : d === 'int32' ? 'Int' : d === 'bool' ? 'Bool' : 'Byte'}`);
+  return d;
+};
+
+/** PyTorch's CPU sort order of known values (descending or not). null when ties make it implementation-defined. */
+export function sortOrder(vals: number[], descending: boolean): number[] | null {
+  const idx = vals.map((_, i) => i);
+  const hasTies = new Set(vals).size !== vals.length;
+  if (hasTies && vals.length > 16) return null;
+  idx.sort((p, q) => (descending ? vals[q] - vals[p] : vals[p] - vals[q]) || p - q);
+  return idx;
+}
+
+function maxMin(kind: 'max' | 'min') {
+  return (a: OpArgs): Value => {
+    const x = x0(a);
+    const other = a.get(1, 'dim');
+    if (!x) return tensor(null, null);
+    if (other && other.k === 'tensor') {
+      // torch.max(a, b): elementwise
+      return tensor(x.shape, x.dtype);
+    }
+    if (other === undefined) {
+      if (x.shape && x.shape.some((d) => d === 0)) throw new ShapeError(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+      if (x.data && x.dtype) {
+        const vals = x.data.toArray();
+        return withData([], x.dtype, [kind === 'max' ? Math.max(...vals) : Math.min(...vals)]);
+      }
+      return tensor([], x.dtype, { numpy: x.numpy });
+    }
+    const d = intArg(other);
+    const keep = boolArg(a.get(2, 'keepdim'), false);
+    if (x.shape === null || d === null || keep === null) return tuple([tensor(null, x.dtype), tensor(null, 'int64')]);
+    const shape = reduceShape(x.shape, [d], keep);
+    return namedPair(['values', 'indices'], tensor(shape, x.dtype), tensor(shape, 'int64'));
+  };
+}
+
+/** A torch.return_types namedtuple: a tuple whose items are also reachable as attributes. */
+function namedPair(names: string[], ...items: Value[]): Value {
+  const t = tuple(items);
+  t.fields = names;
+  return t;
+}
+
+function argReduce(a: OpArgs): Value {
+  const x = x0(a);
+  if (!x) return tensor(null, 'int64');
+  const dV = a.get(1, 'dim');
+  const keep = boolArg(a.get(2, 'keepdim'), false);
+  if (dV === undefined || dV.k === 'none') {
+    if (x.data) {
+      const vals = x.data.toArray();
+      const m = a.op.endsWith('argmax') ? Math.max(...vals) : Math.min(...vals);
+      return withData([], 'int64', [vals.indexOf(m)]);
+    }
+    return tensor(keep ? (x.shape ? x.shape.map(() => 1) : null) : [], 'int64');
+  }
+  const d = intArg(dV);
+  if (x.shape === null || d === null || keep === null) return tensor(null, 'int64');
+  return tensor(reduceShape(x.shape, [d], keep), 'int64');
+}
+
+function sortRule(a: OpArgs, onlyIndices: boolean): Value {
+  const x = x0(a);
+  if (!x) return onlyIndices ? tensor(null, 'int64') : tuple([tensor(null, null), tensor(null, 'int64')]);
+  const dV = a.get(1, 'dim');
+  const d = dV === undefined ? -1 : intArg(dV);
+  const desc = boolArg(a.get(2, 'descending'), false);
+  const values = tensor(x.shape, x.dtype, { numpy: x.numpy });
+  const indices = tensor(x.shape, 'int64');
+  if (x.shape && d !== null) normalizeDimIndex(d, x.shape.length);
+  if (x.data && x.shape && x.shape.length === 1 && desc !== null) {
+    const vals = x.data.toArray();
+    const order = sortOrder(vals, desc);
+    if (order) {
+      values.data = new Tensor(x.data.shape, x.data.dtype, order.map((i) => vals[i]));
+      indices.data = new Tensor(x.data.shape, 'int64', order);
+    } else {
+      const sorted = [...vals].sort((p, q) => (desc ? q - p : p - q));
+      values.data = new Tensor(x.data.shape, x.data.dtype, sorted);
+    }
+  }
+  return onlyIndices ? indices : namedPair(['values', 'indices'], values, indices);
+}
+
+export function register(reg: OpRegistry): void {
+  reg.fnAndMethod(['sum', 'nansum'], reduce(sumDtype, (v) => v.reduce((p, q) => p + q, 0)));
+  reg.fnAndMethod(['prod'], reduce(sumDtype));
+  reg.fnAndMethod(['mean', 'nanmean'], reduce(meanDtype));
+  reg.fnAndMethod(['std', 'var', 'logsumexp', 'norm'], reduce((d) => (d === null ? null : isFloatDtype(d) ? d : 'float32')));
+  reg.fnAndMethod(['all', 'any'], reduce(() => 'bool'));
+  reg.fnAndMethod(['count_nonzero'], reduce(() => 'int64'));
+  reg.fnAndMethod(['max', 'amax'], maxMin('max'));
+  reg.fnAndMethod(['min', 'amin'], maxMin('min'));
+  reg.fnAndMethod(['argmax', 'argmin'], argReduce);
+  reg.fnAndMethod(['sort'], (a) => sortRule(a, false));
+  reg.fnAndMethod(['argsort'], (a) => sortRule(a, true));
+  reg.fnAndMethod(['topk'], (a) => {
+    const x = x0(a);
+    if (!x) return tuple([tensor(null, null), tensor(null, 'int64')]);
+    const k = a.get(1, 'k');
+    const dV = a.get(2, 'dim');
+    const d = dV === undefined ? -1 : intArg(dV);
+    if (x.shape === null || d === null || !k) return namedPair(['values', 'indices'], tensor(null, x.dtype), tensor(null, 'int64'));
+    const i = normalizeDimIndex(d, Math.max(1, x.shape.length));
+    const kn = intArg(k);
+    const size = x.shape[i];
+    if (kn !== null && typeof size === 'number' && kn > size) throw new ShapeError('selected index k out of range');
+    const s = [...x.shape];
+    if (s.length > 0) s[i] = kn ?? (k.k === 'int' && k.sym ? k.sym : null);
+    return namedPair(['values', 'indices'], tensor(s, x.dtype), tensor(s, 'int64'));
+  });
+  // losses: reduction='mean' (default) or 'sum' → 0-d; 'none' → per-element
+  const loss = (a: OpArgs, reductionIndex: number): Value => {
+    const x = x0(a);
+    const r = a.get(reductionIndex, 'reduction');
+    const red = r && r.k === 'str' ? r.v : 'mean';
+    const dt = x ? x.dtype : 'float32';
+    if (red === 'none') return tensor(null, dt);
+    if (red === null) return tensor(null, dt);
+    return tensor([], dt);
+  };
+  for (const n of ['cross_entropy', 'nll_loss', 'mse_loss', 'l1_loss', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'smooth_l1_loss', 'kl_div', 'ctc_loss', 'cosine_embedding_loss', 'margin_ranking_loss', 'huber_loss']) {
+    reg.def(`F.${n}`, (a) => loss(a, 99));
+  }
+  for (const n of ['CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'BCELoss', 'BCEWithLogitsLoss', 'SmoothL1Loss', 'KLDivLoss', 'CTCLoss', 'HuberLoss']) {
+    reg.def(`nn.${n}.forward`, (a) => {
+      const m = a.self;
+      const r = m && m.k === 'nnmodule' ? m.cfg.reduction : undefined;
+      const red = r && r.k === 'str' ? r.v : 'mean';
+      const x = a.get(0, 'input');
+      const dt = x && x.k === 'tensor' ? x.dtype : 'float32';
+      return red === 'mean' || red === 'sum' ? tensor([], dt) : tensor(null, dt);
+    });
+  }
+  void int;
+  void float;
+}
