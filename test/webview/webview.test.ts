@@ -47,6 +47,16 @@ function packedIn(values: Step['outputs']): PackedValue | null {
 async function attrs(page: Page, id: number, sel: string, names: string[]): Promise<Record<string, string | null>[]> {
   return page.$$eval(`.step-card[data-step-id="${id}"] ${sel}`, (els, ns) => els.map((e) => Object.fromEntries(ns.map((n) => [n, e.getAttribute(n)]))), names);
 }
+/** Screenshots of single cards: the sticky run header would cover a card scrolled under it, so unstick it. */
+async function cardShots(page: Page, name: string, kinds: string[], theme: string): Promise<void> {
+  await page.evaluate(() => { const hd = document.querySelector<HTMLElement>('.run-header'); if (hd) hd.style.position = 'static'; });
+  for (const kind of kinds) {
+    const card = page.locator(`.step-card[data-kind="${kind}"]`).last();
+    if (await card.count()) await card.screenshot({ path: join(SHOTS, `${name}-card-${kind}-${theme}.png`) });
+  }
+  await page.evaluate(() => { const hd = document.querySelector<HTMLElement>('.run-header'); if (hd) hd.style.position = ''; });
+}
+
 async function count(page: Page, id: number, sel: string): Promise<number> {
   return page.$$eval(`.step-card[data-step-id="${id}"] ${sel}`, (els) => els.length);
 }
@@ -235,10 +245,13 @@ describe('visualizer page in Chromium', { timeout: 180_000 }, () => {
       const run = await show(page, name);
       await checkDrawings(page, run);
       await page.screenshot({ path: join(SHOTS, `${name}-light.png`), fullPage: true });
+      await cardShots(page, name, ['pad', 'sort', 'pack', 'rnn', 'unpack', 'unsort', 'final-state'], 'light');
       await applyTheme(page, 'dark');
       await page.waitForTimeout(50);
       await checkDrawings(page, run); // re-drawn for the new theme, same data
       await page.screenshot({ path: join(SHOTS, `${name}-dark.png`), fullPage: true });
+      await page.screenshot({ path: join(SHOTS, `${name}-dark-viewport.png`) });
+      await cardShots(page, name, ['pack', 'rnn', 'final-state'], 'dark');
       eq(pageErrors(page), [], 'no page errors or CSP violations');
     });
   }

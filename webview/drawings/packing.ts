@@ -12,7 +12,7 @@ export function drawPack(d: Extract<StepDetails, { kind: 'pack' }>): HTMLElement
   const sumBs = d.batchSizes.reduce((a, b) => a + b, 0);
   const sumLen = d.lengths.reduce((a, b) => a + b, 0);
   const c = Math.max(5, Math.min(22, Math.floor(760 / T), Math.floor(700 / Math.max(...d.batchSizes, 1))));
-  const left = 56;
+  const left = 84;
   const top = 16;
   const colsH = Math.max(...d.batchSizes, 1) * c;
   const W = left + T * c + 8;

@@ -17,7 +17,7 @@ export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): H
   for (let l = 0; l < d.numLayers; l++) {
     for (let dir = 0; dir < D; dir++) {
       const hIndex = l * D + dir;
-      const W = left + T * c + 70;
+      const W = Math.max(left + T * c + 70, 460);
       const H = top + B * c + 4;
       const svg = svgCanvas(W, H, 'rnn-lane-svg', `layer ${l} ${dir ? 'backward' : 'forward'}`);
       const lane = s('g', { class: 'rnn-lane', 'data-layer': l, 'data-dir': dir, 'data-hn-index': hIndex });
