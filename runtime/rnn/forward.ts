@@ -78,6 +78,25 @@ function isPacked(x: Tensor | PackedSequence): x is PackedSequence {
 }
 
 export async function rnnForward(module: RnnModule, input: Tensor | PackedSequence, hx: Hidden | null | undefined, opts: RnnForwardOptions): Promise<RnnForwardResult> {
+  const prepared = prepareRnnForward(module, input, hx, { intermediates: opts.intermediates, limits: opts.limits, backendName: opts.backend.name });
+  const out = prepared.stackInput === null ? null : await opts.backend.runStack(module, prepared.stackInput);
+  return prepared.finish(out);
+}
+
+/** rnnForward split around the backend call, so that a synchronous stack (the reference kernels) can be used by
+ *  callers that cannot await (the run engine's interpreter hooks): validation and layout conversion happen here,
+ *  `stackInput` (null for an empty batch) goes to a backend, and `finish` restores PyTorch's layout. */
+export interface PreparedRnnForward {
+  stackInput: StackInput | null;
+  finish(out: StackOutput | null): RnnForwardResult;
+}
+
+export function prepareRnnForward(
+  module: RnnModule,
+  input: Tensor | PackedSequence,
+  hx: Hidden | null | undefined,
+  opts: { intermediates?: boolean; limits?: RnnLimits; backendName: BackendName },
+): PreparedRnnForward {
   const c = module.config;
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const isLstm = c.mode === 'LSTM';
@@ -196,55 +215,58 @@ export async function rnnForward(module: RnnModule, input: Tensor | PackedSequen
     c0: isLstm ? (cell ? Float32Array.from(cell.data) : new Float32Array(L * D * B * H)) : null,
     wantLayers: opts.intermediates ?? false,
   };
-  const notes: string[] = [];
-  if (c.dropout > 0) notes.push(`dropout=${c.dropout} is not applied: RNN Lens runs modules in eval mode, as model.eval() would`);
-  const out = B === 0 ? emptyStack(isLstm) : await opts.backend.runStack(module, stackInput);
-  notes.push(...out.notes);
+  const finish = (stackOut: StackOutput | null): RnnForwardResult => {
+    const notes: string[] = [];
+    if (c.dropout > 0) notes.push(`dropout=${c.dropout} is not applied: RNN Lens runs modules in eval mode, as model.eval() would`);
+    const out = stackOut ?? emptyStack(isLstm);
+    notes.push(...out.notes);
 
-  // back to PyTorch's layout
-  const DR = D * R;
-  const toCaller = unsortedIndices; // sorted row k of the batch belongs to caller row sortedIndices[k]
-  let output: Tensor | PackedSequence;
-  if (batchSizes) {
-    const rows = data.shape[0];
-    const packed = new Tensor([rows, DR], 'float32');
-    let r = 0;
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < batchSizes[t]; b++, r++) packed.data.set(out.y.subarray((t * B + b) * DR, (t * B + b + 1) * DR), r * DR);
-    }
-    output = { data: packed, batchSizes: [...batchSizes], sortedIndices, unsortedIndices };
-  } else {
-    let y: Tensor;
-    if (c.batchFirst) {
-      y = new Tensor([B, T, DR], 'float32');
-      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) y.data.set(out.y.subarray((t * B + b) * DR, (t * B + b + 1) * DR), (b * T + t) * DR);
+    // back to PyTorch's layout
+    const DR = D * R;
+    const toCaller = unsortedIndices; // sorted row k of the batch belongs to caller row sortedIndices[k]
+    let output: Tensor | PackedSequence;
+    if (batchSizes) {
+      const rows = data.shape[0];
+      const packed = new Tensor([rows, DR], 'float32');
+      let r = 0;
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < batchSizes[t]; b++, r++) packed.data.set(out.y.subarray((t * B + b) * DR, (t * B + b + 1) * DR), r * DR);
+      }
+      output = { data: packed, batchSizes: [...batchSizes], sortedIndices, unsortedIndices };
     } else {
-      y = new Tensor([T, B, DR], 'float32', out.y);
+      let y: Tensor;
+      if (c.batchFirst) {
+        y = new Tensor([B, T, DR], 'float32');
+        for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) y.data.set(out.y.subarray((t * B + b) * DR, (t * B + b + 1) * DR), (b * T + t) * DR);
+      } else {
+        y = new Tensor([T, B, DR], 'float32', out.y);
+      }
+      output = batched ? y : new Tensor([T, DR], 'float32', y.data); // squeeze the batch dim of size 1
     }
-    output = batched ? y : new Tensor([T, DR], 'float32', y.data); // squeeze the batch dim of size 1
-  }
-  let hN = new Tensor([L * D, B, R], 'float32', out.hN);
-  let cN = out.cN ? new Tensor([L * D, B, H], 'float32', out.cN) : undefined;
-  if (toCaller) {
-    hN = permuteHidden(hN, toCaller);
-    if (cN) cN = permuteHidden(cN, toCaller);
-  }
-  if (!batched) {
-    hN = new Tensor([L * D, R], 'float32', hN.data);
-    if (cN) cN = new Tensor([L * D, H], 'float32', cN.data);
-  }
-  const callerOrder = (k: number): number => (sortedIndices ? sortedIndices[k] : k);
-  const stepsPerSequence = new Array<number>(B).fill(0);
-  for (let k = 0; k < B; k++) stepsPerSequence[callerOrder(k)] = lengths[k];
-  const result: RnnForwardResult = { output, hN, stepsPerSequence, backend: opts.backend.name, notes };
-  if (cN) result.cN = cN;
-  if (out.layers) {
-    result.layers = out.layers.map((l) => {
-      const t = new Tensor([T, B, R], 'float32', l.y);
-      return { layer: l.layer, direction: l.direction, output: sortedIndices ? reorderBatch(t, sortedIndices) : t };
-    });
-  }
-  return result;
+    let hN = new Tensor([L * D, B, R], 'float32', out.hN);
+    let cN = out.cN ? new Tensor([L * D, B, H], 'float32', out.cN) : undefined;
+    if (toCaller) {
+      hN = permuteHidden(hN, toCaller);
+      if (cN) cN = permuteHidden(cN, toCaller);
+    }
+    if (!batched) {
+      hN = new Tensor([L * D, R], 'float32', hN.data);
+      if (cN) cN = new Tensor([L * D, H], 'float32', cN.data);
+    }
+    const callerOrder = (k: number): number => (sortedIndices ? sortedIndices[k] : k);
+    const stepsPerSequence = new Array<number>(B).fill(0);
+    for (let k = 0; k < B; k++) stepsPerSequence[callerOrder(k)] = lengths[k];
+    const result: RnnForwardResult = { output, hN, stepsPerSequence, backend: opts.backendName, notes };
+    if (cN) result.cN = cN;
+    if (out.layers) {
+      result.layers = out.layers.map((l) => {
+        const t = new Tensor([T, B, R], 'float32', l.y);
+        return { layer: l.layer, direction: l.direction, output: sortedIndices ? reorderBatch(t, sortedIndices) : t };
+      });
+    }
+    return result;
+  };
+  return { stackInput: B === 0 ? null : stackInput, finish };
 }
 
 /** [T, B, R] in sorted order → caller order (caller row sortedIndices[k] = sorted row k). */
