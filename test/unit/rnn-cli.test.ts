@@ -109,8 +109,14 @@ test('cli: data nested deeper than its shape, and wrong value counts', () => {
   assertCleanFailure(cli([writeSpec('count.json', JSON.stringify(s))]), 'SpecError', /input\.data: shape \[6, 4, 3\] needs 72 values, got 2/);
 });
 
-test('cli: seed specs say what is missing instead of faking weights', () => {
-  assertCleanFailure(cli([join(cases, 'seed0_gru_unsorted.spec.json'), '--backend', 'reference']), 'SpecError', /seed=0 needs PyTorch's default initialisation/);
+test('cli: seed specs run with PyTorch\'s default init after manual_seed (runtime/torch/init.ts); a bad seed is a SpecError', () => {
+  const r = cli([join(cases, 'seed0_gru_unsorted.spec.json'), '--backend', 'reference']);
+  assert.equal(r.status, 0, r.stderr);
+  const expected = JSON.parse(readFileSync(join(cases, 'seed0_gru_unsorted.expected.json'), 'utf8')) as Record<string, unknown>;
+  assert.ok(compareResult(expected, JSON.parse(r.stdout) as Record<string, unknown>) <= 1e-4);
+  const s = JSON.parse(readFileSync(join(cases, 'seed0_gru_unsorted.spec.json'), 'utf8')) as Record<string, unknown>;
+  s.seed = 'zero';
+  assertCleanFailure(cli([writeSpec('badseed.json', JSON.stringify(s))]), 'SpecError', /^seed: expected an integer, got "zero"/);
 });
 
 test('cli: bad options end with one usage line', () => {
