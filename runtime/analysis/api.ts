@@ -41,8 +41,8 @@ export type ShapeRecord = {
   name: string;
   cell?: number;
   span: CodeSpan;
-  /** false when later executions of the statement gave a different value (the record is then their join). */
-  stable?: false;
+  /** Hover-style description of the value (`Tensor[int64] (3, 8)`); not part of the fixture schema. */
+  text: string;
 } & RecordBody;
 
 export interface Diagnostic {
@@ -164,7 +164,7 @@ class AnalysisImpl implements Analysis {
       const body = recordBody(b.value);
       if (!body) continue;
       const span = this.span(b.from, b.to);
-      const rec = { line: span.line, col: lines.byteColumn(b.from), name: b.name, ...body, span } as ShapeRecord;
+      const rec = { line: span.line, col: lines.byteColumn(b.from), name: b.name, ...body, span, text: describeValue(b.value, rnnTupleNames(b.value)) } as ShapeRecord;
       if (span.cell !== undefined) rec.cell = span.cell;
       this.records.push(rec);
       const label = inlayLabel(b.value);

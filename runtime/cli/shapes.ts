@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CliError, parseArgs, parseLineRange, type Subcommand } from './common';
-import { analyzeNotebook, analyzePython, describeValue, SourceError, type Analysis } from '../analysis/api';
+import { analyzeNotebook, analyzePython, SourceError, type Analysis } from '../analysis/api';
 
 /** Larger inputs are refused with a message (the engine is linear, but a 50 MB "Python file" is not code). */
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -47,7 +47,7 @@ const command: Subcommand = {
     const a = analyze(path, readSource(path), lines);
     if (flags.has('json')) {
       const records = a.records.map((r) => {
-        const { span: _span, ...rest } = r;
+        const { span: _span, text: _text, ...rest } = r;
         return rest;
       });
       const body = records.map((r) => `  ${JSON.stringify(r)}`).join(',\n');
@@ -55,19 +55,10 @@ const command: Subcommand = {
       return 0;
     }
     const out: string[] = [];
-    for (const b of [...a.interpreter.bindings.values()].sort((p, q) => p.from - q.from)) {
-      if (!b.recorded) continue;
-      const rec = a.records.find((r) => r.span && a.hoverAt(r.span.line, r.span.col, r.cell)?.name === b.name && r.name === b.name);
-      if (!rec) continue;
-      const where = rec.cell !== undefined ? `cell ${rec.cell} ${rec.line}:${rec.col}` : `${rec.line}:${rec.col}`;
-      out.push(`${where} ${b.name}  ${describeValue(b.value)}`);
-    }
-    const uniq = [...new Set(out)];
-    for (const d of [...a.parseErrors, ...a.diagnostics]) {
-      const where = d.span.cell !== undefined ? `cell ${d.span.cell} ${d.span.line}:${d.span.col}` : `${d.span.line}:${d.span.col}`;
-      uniq.push(`${where} ${d.severity} ${d.code}: ${d.message}`);
-    }
-    process.stdout.write(uniq.join('\n') + (uniq.length ? '\n' : ''));
+    const where = (s: { line: number; col: number; cell?: number }): string => (s.cell !== undefined ? `cell ${s.cell} ${s.line}:${s.col}` : `${s.line}:${s.col}`);
+    for (const r of a.records) out.push(`${where(r)} ${r.name}  ${r.text}`);
+    for (const d of [...a.parseErrors, ...a.diagnostics]) out.push(`${where(d.span)} ${d.severity} ${d.code}: ${d.message}`);
+    process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
     return 0;
   },
 };

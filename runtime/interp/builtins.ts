@@ -680,6 +680,29 @@ export function register(reg: OpRegistry): void {
     if (s && s.k === 'set') s.items = null;
     return NONE;
   });
+  // random / math: values unknown (random) or computed (math), types known
+  reg.def(['random.randint', 'random.randrange', 'random.getrandbits'], () => int(null));
+  reg.def(['random.random', 'random.uniform', 'random.gauss', 'random.normalvariate'], () => float(null));
+  reg.def(['random.seed', 'random.shuffle'], () => NONE);
+  reg.def('random.choice', (a) => {
+    const it = iterate(a, a.get(0));
+    return it.elem;
+  });
+  reg.def(['random.sample', 'random.choices'], (a) => {
+    const it = iterate(a, a.get(0));
+    const k = a.get(1, 'k');
+    return unknownSeq('list', it.elem, k ? dimOf(k) : null);
+  });
+  const mathFn = (f: (x: number) => number, asInt: boolean) => (a: OpArgs): Value => {
+    const x = orderNum(a.get(0) ?? UNKNOWN);
+    if (x === null) return asInt ? int(null) : float(null);
+    return asInt ? int(f(x)) : float(f(x));
+  };
+  reg.def('math.sqrt', mathFn(Math.sqrt, false));
+  reg.def('math.exp', mathFn(Math.exp, false));
+  reg.def('math.log', mathFn(Math.log, false));
+  reg.def('math.ceil', mathFn(Math.ceil, true));
+  reg.def('math.floor', mathFn(Math.floor, true));
   reg.def(['tqdm', 'tqdm.tqdm', 'tqdm.auto.tqdm', 'tqdm.notebook.tqdm', 'tqdm.tqdm_notebook'], (a) => a.get(0) ?? UNKNOWN);
 }
 

@@ -111,7 +111,8 @@ export function broadcastShapes(a: Shape, b: Shape): Shape {
   if (a === null || b === null) return null;
   const n = Math.max(a.length, b.length);
   const out: Dim[] = new Array(n);
-  for (let i = 0; i < n; i++) {
+  // from the last dim backwards, like PyTorch (so the reported mismatch is the same one)
+  for (let i = n - 1; i >= 0; i--) {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da === 1) out[i] = db;

@@ -21,7 +21,7 @@ for (const file of readdirSync(join(dir, 'cases')).filter((f) => f.endsWith('.py
     const text = readFileSync(join(dir, 'cases', file), 'utf8');
     const expected = JSON.parse(readFileSync(join(dir, 'expected', file.replace(/\.py$/, '.json')), 'utf8')).records;
     const a = analyzePython(text);
-    const actual = a.records.map(({ span: _s, ...r }) => r) as unknown as Record<string, unknown>[];
+    const actual = a.records.map(({ span: _s, text: _t, ...r }) => r) as unknown as Record<string, unknown>[];
     const graded = grade(expected, actual);
     const random = new Set(RANDOM_DEPENDENT[file] ?? []);
     for (const g of graded) {

@@ -1,12 +1,13 @@
 // torch.nn.utils.rnn: pack_padded_sequence, pad_packed_sequence, pad_sequence, pack_sequence, PackedSequence — shapes
 // and, when the lengths are known, the exact batch_sizes / sorted_indices / unsorted_indices PyTorch computes
-// (enforce_sorted=False sorts lengths descending with torch.sort: stable up to 16 sequences, ties beyond that are
-// implementation-defined and reported as unknown). Validation with PyTorch's messages (unsorted lengths, zero
+// (enforce_sorted=False sorts lengths descending with torch.sort, whose exact tie order runtime/torch/sort.ts
+// reproduces). Validation with PyTorch's messages (unsorted lengths, zero
 // lengths, len(lengths) ≠ batch size, total_length too small).
 import { ShapeError, type Dim } from '../../shape/dim';
 import { int, tensor, tuple, type PackedValueA, type TensorValueA, type Value } from '../../interp/values';
 import { boolArg, dimArg, intArg, withData } from './common';
 import { sortOrder } from './reduction';
+import { invertPermutation } from '../packing';
 import { OpArgs, type OpRegistry } from './registry';
 
 /** Lengths from a list / tuple / tensor / ndarray value: known numbers, or dims, or null when not even the count is
@@ -33,12 +34,6 @@ export function batchSizesOf(lengths: number[]): number[] {
   const out: number[] = [];
   for (let t = 0; t < max; t++) out.push(lengths.filter((l) => l > t).length);
   return out;
-}
-
-function invert(perm: number[]): number[] {
-  const inv = new Array<number>(perm.length);
-  perm.forEach((p, i) => (inv[p] = i));
-  return inv;
 }
 
 export function packPadded(
@@ -74,14 +69,9 @@ export function packPadded(
       }
     } else if (enforceSorted === false) {
       const order = sortOrder(known, true);
-      sorted = [...known].sort((p, q) => q - p);
-      if (order) {
-        sortedIdx = order;
-        unsortedIdx = invert(order);
-      } else {
-        sortedIdx = 'unknown';
-        unsortedIdx = 'unknown';
-      }
+      sorted = order.map((i) => known[i]);
+      sortedIdx = order;
+      unsortedIdx = invertPermutation(order);
     } else {
       sortedIdx = 'unknown';
       unsortedIdx = 'unknown';

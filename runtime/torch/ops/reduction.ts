@@ -1,12 +1,13 @@
 // Reductions and sorting: sum/mean/prod/std/var/norm/logsumexp/all/any over dims (int or list) with keepdim,
 // max/min/argmax/argmin (values+indices namedtuple with a dim, 0-d without), sort/argsort/topk/kthvalue with
-// PyTorch's tie order (stable insertion sort up to 16 elements; with ties beyond that the order is unknown), and the
+// PyTorch's exact tie order (runtime/torch/sort.ts emulates its std::sort), and the
 // loss functions (F.* and nn.*Loss with reduction='mean' → 0-d).
 import { ShapeError, normalizeDimIndex, type Dim } from '../../shape/dim';
 import { Tensor, type DType } from '../../tensor/tensor';
 import { int, float, tensor, tuple, type TensorValueA, type Value } from '../../interp/values';
 import { boolArg, dtypeOf, intArg, isFloatDtype, withData } from './common';
 import type { OpArgs, OpRegistry } from './registry';
+import { torchSort } from '../sort';
 
 function x0(a: OpArgs): TensorValueA | null {
   const x = a.get(0, 'input');
@@ -53,13 +54,9 @@ const meanDtype = (d: DType | null): DType | null => {
   return d;
 };
 
-/** PyTorch's CPU sort order of known values (descending or not). null when ties make it implementation-defined. */
-export function sortOrder(vals: number[], descending: boolean): number[] | null {
-  const idx = vals.map((_, i) => i);
-  const hasTies = new Set(vals).size !== vals.length;
-  if (hasTies && vals.length > 16) return null;
-  idx.sort((p, q) => (descending ? vals[q] - vals[p] : vals[p] - vals[q]) || p - q);
-  return idx;
+/** PyTorch's CPU sort order of known values (torch.sort's exact tie order, from runtime/torch/sort.ts). */
+export function sortOrder(vals: number[], descending: boolean): number[] {
+  return torchSort(vals, descending).indices;
 }
 
 function maxMin(kind: 'max' | 'min') {
@@ -124,13 +121,8 @@ function sortRule(a: OpArgs, onlyIndices: boolean): Value {
   if (x.data && x.shape && x.shape.length === 1 && desc !== null) {
     const vals = x.data.toArray();
     const order = sortOrder(vals, desc);
-    if (order) {
-      values.data = new Tensor(x.data.shape, x.data.dtype, order.map((i) => vals[i]));
-      indices.data = new Tensor(x.data.shape, 'int64', order);
-    } else {
-      const sorted = [...vals].sort((p, q) => (desc ? q - p : p - q));
-      values.data = new Tensor(x.data.shape, x.data.dtype, sorted);
-    }
+    values.data = new Tensor(x.data.shape, x.data.dtype, order.map((i) => vals[i]));
+    indices.data = new Tensor(x.data.shape, 'int64', order);
   }
   return onlyIndices ? indices : namedPair(['values', 'indices'], values, indices);
 }

@@ -4,7 +4,7 @@
 import { ShapeError, dimProduct, normalizeDimIndex, type Dim, type Shape } from '../../shape/dim';
 import { Tensor, type DType } from '../../tensor/tensor';
 import { float, int, intFromDim, list, tensor, tuple, type TensorValueA, type Value } from '../../interp/values';
-import { boolArg, dtypeOf, intArg, sizesArg, MAX_DATA } from './common';
+import { boolArg, dimArg, dtypeOf, intArg, sizesArg, MAX_DATA } from './common';
 import type { OpArgs, OpRegistry } from './registry';
 
 function self(a: OpArgs): TensorValueA | null {
@@ -288,7 +288,12 @@ export function register(reg: OpRegistry): void {
     const i = normalizeDimIndex(d, x.shape.length);
     if (x.shape.length === 0) return tensor([], x.dtype);
     const size = x.shape[i];
-    if (size === 1) return tensor(x.shape.filter((_, j) => j !== i), x.dtype, { facts: x.facts.rnn ? x.facts : {} });
+    if (size === 1) {
+      const s = x.shape.filter((_, j) => j !== i);
+      const r = tensor(s, x.dtype, { facts: x.facts.rnn ? x.facts : {} });
+      if (x.data) r.data = new Tensor(s as number[], x.data.dtype, x.data.data);
+      return r;
+    }
     if (typeof size === 'number') return tensor([...x.shape], x.dtype);
     return tensor(null, x.dtype);
   });
@@ -444,6 +449,22 @@ export function register(reg: OpRegistry): void {
     };
     if (x.shape.length === 0) return mk(x.data ? x.data.data[0] : null);
     return build(0, 0);
+  });
+  reg.fnAndMethod(['narrow'], (a) => {
+    const x = self(a);
+    if (!x) return tensor(null, null);
+    const d = intArg(a.get(1, 'dim'));
+    const start = intArg(a.get(2, 'start'));
+    const len = dimArg(a.get(3, 'length'));
+    if (x.shape === null || d === null) return tensor(null, x.dtype);
+    const i = normalizeDimIndex(d, x.shape.length);
+    const size = x.shape[i];
+    if (typeof size === 'number' && typeof len === 'number' && start !== null && start + len > size) {
+      throw new ShapeError(`start (${start}) + length (${len}) exceeds dimension size (${size}).`);
+    }
+    const s = [...x.shape];
+    s[i] = len;
+    return tensor(s, x.dtype);
   });
   reg.def(['Tensor.__len__'], (a) => (a.self?.k === 'tensor' && a.self.shape?.length ? intFromDim(a.self.shape[0]) : int(null)));
   void boolArg;
