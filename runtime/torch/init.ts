@@ -1,7 +1,8 @@
 // PyTorch's default parameter initialisation (torch 1.13 reset_parameters) drawn from a TorchGenerator, so that
 // `torch.manual_seed(n)` followed by module construction gives the very weights the user's notebook printed:
 // nn.LSTM / GRU / RNN and their Cell versions, nn.Linear, nn.Embedding, nn.Conv1d. Each returns a state_dict-like
-// record in PyTorch's parameter order (the order the draws happen in). Fixtures: test/fixtures/rng/inits.json.
+// record in PyTorch's parameter order (the order the draws happen in). Also the torch.nn.init functions code calls
+// explicitly (xavier_*, kaiming_*, constant_). Fixtures: test/fixtures/rng/inits.json.
 import { Tensor } from '../tensor/tensor';
 import { paramSpecs, type RnnConfig } from '../rnn/module';
 import { TorchError, runtimeError } from './errors';
@@ -60,17 +61,6 @@ function checkSizes(what: string, sizes: Record<string, number>): void {
   }
 }
 
-/** torch.nn.init.kaiming_uniform_(w, a=sqrt(5)) with mode='fan_in', nonlinearity='leaky_relu' — the bound
- *  computed with Python's float arithmetic, step by step as init.py does it. */
-function kaimingUniformSqrt5(w: Tensor, fanIn: number, gen: TorchGenerator, opts: FillOptions): void {
-  if (w.numel === 0) return; // "Initializing zero-element tensors is a no-op"
-  const a = Math.sqrt(5);
-  const gain = Math.sqrt(2.0 / (1 + a * a));
-  const std = gain / Math.sqrt(fanIn);
-  const bound = Math.sqrt(3.0) * std;
-  uniform_(w, -bound, bound, gen, opts);
-}
-
 /** The bias bound of nn.Linear / nn.Conv*: 1/sqrt(fan_in) of the weight. */
 function biasBound(fanIn: number): number {
   return fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
@@ -80,7 +70,7 @@ function biasBound(fanIn: number): number {
 export function linearStateDict(inFeatures: number, outFeatures: number, bias: boolean, gen: TorchGenerator, opts: FillOptions = {}): StateDict {
   checkSizes('Linear', { in_features: inFeatures, out_features: outFeatures });
   const weight = new Tensor([outFeatures, inFeatures], 'float32');
-  kaimingUniformSqrt5(weight, inFeatures, gen, opts);
+  kaimingUniform_(weight, gen, { a: Math.sqrt(5) }, opts);
   const out: StateDict = { weight };
   if (bias) {
     const b = biasBound(inFeatures);
@@ -122,7 +112,7 @@ export function conv1dStateDict(args: Conv1dArgs, gen: TorchGenerator, opts: Fil
   const perGroup = args.in_channels / groups;
   const fanIn = perGroup * args.kernel_size;
   const weight = new Tensor([args.out_channels, perGroup, args.kernel_size], 'float32');
-  kaimingUniformSqrt5(weight, fanIn, gen, opts);
+  kaimingUniform_(weight, gen, { a: Math.sqrt(5) }, opts);
   const out: StateDict = { weight };
   if (args.bias ?? true) {
     const bias = new Tensor([args.out_channels], 'float32');
@@ -137,4 +127,91 @@ export function conv1dStateDict(args: Conv1dArgs, gen: TorchGenerator, opts: Fil
 
 function valueErrorMsg(message: string): TorchError {
   return new TorchError('ValueError', message);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// torch.nn.init functions user code calls explicitly (after construction, in the order written). Same Python float
+// arithmetic as init.py; fills through uniform_ / normal_ so they continue the generator's stream.
+
+export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+
+/** torch.nn.init.calculate_gain(nonlinearity, param). */
+export function calculateGain(nonlinearity: Nonlinearity, param: number | null = null): number {
+  switch (nonlinearity) {
+    case 'linear':
+    case 'conv1d':
+    case 'conv2d':
+    case 'conv3d':
+    case 'conv_transpose1d':
+    case 'conv_transpose2d':
+    case 'conv_transpose3d':
+    case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5.0 / 3;
+    case 'relu':
+      return Math.sqrt(2.0);
+    case 'leaky_relu': {
+      const slope = param ?? 0.01;
+      return Math.sqrt(2.0 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3.0 / 4;
+  }
+}
+
+/** init._calculate_fan_in_and_fan_out: (size(1), size(0)) times the receptive field (product of dims 2+). */
+export function fanInAndFanOut(t: Tensor): [number, number] {
+  if (t.ndim < 2) throw valueErrorMsg('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
+  const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
+  return [t.shape[1] * receptive, t.shape[0] * receptive];
+}
+
+function fanOf(t: Tensor, mode: 'fan_in' | 'fan_out'): number {
+  const [fanIn, fanOut] = fanInAndFanOut(t);
+  return mode === 'fan_in' ? fanIn : fanOut;
+}
+
+/** torch.nn.init.xavier_uniform_(t, gain): uniform_(±sqrt(3)·gain·sqrt(2/(fan_in+fan_out))). */
+export function xavierUniform_(t: Tensor, gen: TorchGenerator, gain = 1.0, opts: FillOptions = {}): Tensor {
+  const [fanIn, fanOut] = fanInAndFanOut(t);
+  const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
+  const a = Math.sqrt(3.0) * std;
+  return uniform_(t, -a, a, gen, opts);
+}
+
+/** torch.nn.init.xavier_normal_(t, gain): normal_(0, gain·sqrt(2/(fan_in+fan_out))). */
+export function xavierNormal_(t: Tensor, gen: TorchGenerator, gain = 1.0, opts: FillOptions = {}): Tensor {
+  const [fanIn, fanOut] = fanInAndFanOut(t);
+  const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
+  return normal_(t, 0, std, gen, opts);
+}
+
+export interface KaimingArgs {
+  a?: number;
+  mode?: 'fan_in' | 'fan_out';
+  nonlinearity?: Nonlinearity;
+}
+
+/** torch.nn.init.kaiming_uniform_(t, a=0, mode='fan_in', nonlinearity='leaky_relu'). */
+export function kaimingUniform_(t: Tensor, gen: TorchGenerator, args: KaimingArgs = {}, opts: FillOptions = {}): Tensor {
+  if (t.numel === 0) return t;
+  const gain = calculateGain(args.nonlinearity ?? 'leaky_relu', args.a ?? 0);
+  const std = gain / Math.sqrt(fanOf(t, args.mode ?? 'fan_in'));
+  const bound = Math.sqrt(3.0) * std;
+  return uniform_(t, -bound, bound, gen, opts);
+}
+
+/** torch.nn.init.kaiming_normal_(t, a=0, mode='fan_in', nonlinearity='leaky_relu'). */
+export function kaimingNormal_(t: Tensor, gen: TorchGenerator, args: KaimingArgs = {}, opts: FillOptions = {}): Tensor {
+  if (t.numel === 0) return t;
+  const gain = calculateGain(args.nonlinearity ?? 'leaky_relu', args.a ?? 0);
+  const std = gain / Math.sqrt(fanOf(t, args.mode ?? 'fan_in'));
+  return normal_(t, 0, std, gen, opts);
+}
+
+/** torch.nn.init.constant_ / zeros_ / ones_: no draws. */
+export function constant_(t: Tensor, value: number): Tensor {
+  t.data.fill(t.dtype === 'float32' ? Math.fround(value) : value);
+  return t;
 }

@@ -5,7 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRnnConfig, type RnnArgs } from '../../runtime/rnn/module';
 import { TorchError } from '../../runtime/torch/errors';
-import { conv1dStateDict, defaultStateDict, embeddingStateDict, linearStateDict, rnnCellStateDict, type StateDict } from '../../runtime/torch/init';
+import { Tensor } from '../../runtime/tensor/tensor';
+import {
+  calculateGain, constant_, conv1dStateDict, defaultStateDict, embeddingStateDict, fanInAndFanOut, kaimingNormal_, kaimingUniform_, linearStateDict,
+  rnnCellStateDict, xavierNormal_, xavierUniform_, type KaimingArgs, type StateDict,
+} from '../../runtime/torch/init';
+import { normal_, uniform_ } from '../../runtime/torch/random';
 import { TorchGenerator, randn } from '../../runtime/torch/random';
 import { draw, firstMismatch, fixtureValues, loadFixture, type DrawOp, type TensorFixture } from './rng-replay';
 
@@ -59,7 +64,17 @@ interface InitCase {
   outputs?: TensorFixture[];
 }
 
-const inits = loadFixture<{ cases: InitCase[] }>('inits.json');
+interface InitFnCase {
+  name: string;
+  seed: string;
+  fn: string;
+  shape: number[];
+  kwargs: Record<string, number | string>;
+  output: TensorFixture;
+  after: { op: DrawOp; output: TensorFixture };
+}
+
+const inits = loadFixture<{ cases: InitCase[]; init_fns: InitFnCase[] }>('inits.json');
 const tally = { cases: 0, values: 0 };
 for (const c of inits.cases) {
   test(`init ${c.name}`, () => {
@@ -80,6 +95,42 @@ for (const c of inits.cases) {
 test('init summary', () => {
   console.log(`[init] ${tally.cases}/${inits.cases.length} module inits bit-exact (${tally.values} values)`);
   assert.equal(tally.cases, inits.cases.length);
+});
+
+/** torch.nn.init.<fn>(t, **kwargs) with our functions. */
+function applyInitFn(fn: string, t: Tensor, kw: Record<string, number | string>, gen: TorchGenerator): void {
+  switch (fn) {
+    case 'xavier_uniform_': xavierUniform_(t, gen, (kw.gain as number | undefined) ?? 1); return;
+    case 'xavier_normal_': xavierNormal_(t, gen, (kw.gain as number | undefined) ?? 1); return;
+    case 'kaiming_uniform_': kaimingUniform_(t, gen, kw as KaimingArgs); return;
+    case 'kaiming_normal_': kaimingNormal_(t, gen, kw as KaimingArgs); return;
+    case 'uniform_': uniform_(t, kw.a as number, kw.b as number, gen); return;
+    case 'normal_': normal_(t, kw.mean as number, kw.std as number, gen); return;
+    case 'constant_': constant_(t, kw.val as number); return;
+    default: throw new Error(`no init function ${fn}`);
+  }
+}
+
+for (const c of inits.init_fns) {
+  test(`nn.init ${c.name}`, () => {
+    const gen = new TorchGenerator(BigInt(c.seed));
+    const t = new Tensor(c.shape, 'float32');
+    applyInitFn(c.fn, t, c.kwargs, gen);
+    const want = fixtureValues(c.output);
+    const bad = firstMismatch(t.data, want);
+    assert.equal(bad, -1, bad < 0 ? '' : `[${bad}]: ${t.data[bad]} vs PyTorch ${want[bad]}`);
+    assert.equal(firstMismatch(draw(c.after.op, gen).data, fixtureValues(c.after.output)), -1, 'the draw after it');
+  });
+}
+
+test('nn.init helpers: gains and fans as init.py computes them', () => {
+  assert.equal(calculateGain('tanh'), 5 / 3);
+  assert.equal(calculateGain('relu'), Math.SQRT2);
+  assert.equal(calculateGain('leaky_relu'), Math.sqrt(2 / (1 + 0.0001)));
+  assert.equal(calculateGain('selu'), 0.75);
+  assert.deepEqual(fanInAndFanOut(new Tensor([6, 4, 3], 'float32')), [12, 18]);
+  assert.throws(() => fanInAndFanOut(new Tensor([5], 'float32')), (e: unknown) => e instanceof TorchError && e.pythonType === 'ValueError' &&
+    e.message === 'Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
 });
 
 interface SeedRnnCase {
