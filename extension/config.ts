@@ -13,6 +13,8 @@ export interface RnnLensConfig {
   analysisDebounceMs: number;
   /** Files larger than this are not analysed (characters). */
   analysisMaxFileChars: number;
+  /** The engine stops interpreting a document after this many milliseconds (the rest stays unknown). */
+  analysisTimeLimitMs: number;
   backend: Backend;
   threads: number;
   runMaxElements: number;
@@ -31,6 +33,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): RnnLensConfig {
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     analysisDebounceMs: clamp(c.get<number>('analysis.debounceMs', 250), 0, 5000),
     analysisMaxFileChars: clamp(c.get<number>('analysis.maxFileChars', 1_000_000), 1000, 50_000_000),
+    analysisTimeLimitMs: clamp(c.get<number>('analysis.timeLimitMs', 1000), 50, 30_000),
     backend: backend === 'reference' || backend === 'webgpu' ? backend : 'wasm',
     threads: clamp(Math.round(c.get<number>('run.threads', 1)), 1, 16),
     runMaxElements: clamp(c.get<number>('run.maxElements', 10_000_000), 1000, 1_000_000_000),

@@ -1,13 +1,21 @@
 // Entry point of the RNN Lens VS Code extension: activation wires the thin adapters (commands, hover, inlay hints,
-// diagnostics, notebooks) to runtime/. Activation stays cheap: nothing heavy (onnxruntime, the run engine) is loaded
-// here; those load on first use. Activation time is logged and returned in the extension's exports.
+// diagnostics, quick fixes, CodeLens, notebooks) to runtime/. Activation stays cheap: the shape engine loads on first
+// use (the first hover or analysis), onnxruntime and the run engine only when a run needs them. Activation time is
+// logged and returned in the extension's exports.
 import * as vscode from 'vscode';
 import { Log } from './log';
 import { COMMAND_IDS, registerCommand } from './commands';
 import { pickAndOpenExample } from './examples';
-import { readConfig, setInlayHintsEnabled } from './config';
+import { affectsRnnLens, readConfig, setInlayHintsEnabled } from './config';
 import { RunStatus } from './statusBar';
-import { runSelection, type RunSelectionResult } from './run/runSelection';
+import { runSelection, type RunSelectionArgs, type RunSelectionResult } from './run/runSelection';
+import { AnalysisService } from './analysis/service';
+import { GotchaDocs } from './docsLinks';
+import { ShapeHoverProvider, shapeAt } from './providers/hover';
+import { ShapeInlayHintsProvider } from './providers/inlayHints';
+import { DiagnosticsPublisher } from './providers/diagnostics';
+import { RnnQuickFixProvider } from './providers/codeActions';
+import { VisualizeCodeLensProvider } from './providers/codeLens';
 
 /** What the extension returns from activate(): used by the extension-host tests and by the visualizer seam. */
 export interface RnnLensApi {
@@ -15,15 +23,46 @@ export interface RnnLensApi {
   readonly activationMs: number;
   /** True while a run (or another long task) shows the status bar item. */
   isBusy(): boolean;
+  /** Fires after a document or notebook was analysed and its diagnostics published. */
+  readonly onDidAnalyse: vscode.Event<vscode.Uri>;
 }
+
+/** Python files on disk or unsaved, and the Python cells of notebooks. */
+const PYTHON: vscode.DocumentSelector = [
+  { language: 'python', scheme: 'file' },
+  { language: 'python', scheme: 'untitled' },
+  { language: 'python', scheme: 'vscode-notebook-cell' },
+];
 
 export function activate(context: vscode.ExtensionContext): RnnLensApi {
   const started = performance.now();
   const log = new Log();
   context.subscriptions.push(log);
-  const status = new RunStatus(COMMAND_IDS.showLog);
-  context.subscriptions.push(status);
   try {
+    const status = new RunStatus(COMMAND_IDS.showLog);
+    const analysis = new AnalysisService(log);
+    const docs = new GotchaDocs(context.extensionUri);
+    const inlayHints = new ShapeInlayHintsProvider(analysis);
+    const codeLens = new VisualizeCodeLensProvider(analysis);
+    const diagnostics = new DiagnosticsPublisher(analysis, docs, log);
+    context.subscriptions.push(status, analysis, inlayHints, codeLens, diagnostics);
+    context.subscriptions.push(
+      vscode.languages.registerHoverProvider(PYTHON, new ShapeHoverProvider(analysis)),
+      vscode.languages.registerInlayHintsProvider(PYTHON, inlayHints),
+      vscode.languages.registerCodeLensProvider(PYTHON, codeLens),
+      vscode.languages.registerCodeActionsProvider(PYTHON, new RnnQuickFixProvider(analysis), { providedCodeActionKinds: RnnQuickFixProvider.kinds }),
+      diagnostics.onDidAnalyse(() => {
+        inlayHints.refresh();
+        codeLens.refresh();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!affectsRnnLens(e)) return;
+        inlayHints.refresh();
+        codeLens.refresh();
+        diagnostics.refreshAll();
+      }),
+    );
+
     registerCommand(context, log, COMMAND_IDS.openExample, (file?: string) => pickAndOpenExample(context.extensionUri, file));
     registerCommand(context, log, COMMAND_IDS.showLog, () => log.show());
     registerCommand(context, log, COMMAND_IDS.toggleInlayHints, async () => {
@@ -32,19 +71,34 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
       void vscode.window.setStatusBarMessage(`RNN Lens: inlay hints ${enabled ? 'on' : 'off'}`, 3000);
       return enabled;
     });
-    registerCommand(context, log, COMMAND_IDS.runSelection, (): Promise<RunSelectionResult | undefined> => runSelection({ log, status }));
+    registerCommand(context, log, COMMAND_IDS.showShapeAtCursor, async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        void vscode.window.showWarningMessage('RNN Lens: open a Python file or notebook and put the cursor on a variable.');
+        return undefined;
+      }
+      const h = await shapeAt(analysis, editor.document, editor.selection.active);
+      const text = h ? (h.detail ? `${h.text} — ${h.detail}` : h.text) : 'no shape known for the word at the cursor';
+      void vscode.window.showInformationMessage(`RNN Lens: ${text}`);
+      return h?.text;
+    });
+    registerCommand(context, log, COMMAND_IDS.runSelection, (args?: RunSelectionArgs): Promise<RunSelectionResult | undefined> =>
+      runSelection({ log, status, analysis }, args),
+    );
     registerCommand(context, log, COMMAND_IDS.showVisualizer, async () => {
       // Seam for the visualizer (extension/visualizer/, its own issue): it registers the view and replaces this.
       await vscode.window.showInformationMessage('RNN Lens: the visualizer is not part of this build yet.');
       return false;
     });
+
+    diagnostics.refreshAll();
+    const activationMs = performance.now() - started;
+    log.info(`activated in ${activationMs.toFixed(1)} ms (version ${String(context.extension.packageJSON.version)})`);
+    return { activationMs, isBusy: () => status.visible, onDidAnalyse: diagnostics.onDidAnalyse };
   } catch (err) {
     log.showError('activation failed', err);
     throw err;
   }
-  const activationMs = performance.now() - started;
-  log.info(`activated in ${activationMs.toFixed(1)} ms (version ${String(context.extension.packageJSON.version)})`);
-  return { activationMs, isBusy: () => status.visible };
 }
 
 export function deactivate(): void {

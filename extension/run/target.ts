@@ -68,3 +68,17 @@ export function activeRunTarget(): RunTarget | string {
     label: lines ? `${name}, lines ${lines.start}-${lines.end}` : `${name} (whole file)`,
   };
 }
+
+/** The run target for a line of a document (the CodeLens case): the whole file, or the cell and those above it. */
+export async function targetForDocumentLine(uri: vscode.Uri, line: number): Promise<RunTarget | string> {
+  if (uri.scheme === 'vscode-notebook-cell') {
+    for (const nb of vscode.workspace.notebookDocuments) {
+      const cell = nb.getCells().find((c) => c.document.uri.toString() === uri.toString());
+      if (cell) return notebookTarget(nb, cell.index);
+    }
+    return 'the notebook of this cell is not open';
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const name = doc.uri.path.split('/').pop() ?? doc.uri.path;
+  return { kind: 'python', uri: doc.uri, text: doc.getText(), label: `${name} (whole file, for line ${line})` };
+}

@@ -1,0 +1,186 @@
+// The bridge between VS Code documents and the shape engine (runtime/analysis/api.ts): one analysis per Python file
+// or per notebook (cells concatenated in order by the runtime, so shapes flow across cells), cached per document
+// version, re-used incrementally after single edits, and mapped between editor positions (0-based lines) and the
+// engine's (1-based lines, notebook cell index). The engine module is loaded on first use, not at activation.
+import * as vscode from 'vscode';
+import type { Analysis, NotebookCell, TextChange } from '../../runtime/analysis/api';
+import type { CodeSpan } from '../../runtime/steps/step';
+import { readConfig } from '../config';
+import type { Log } from '../log';
+
+type Engine = typeof import('../../runtime/analysis/api');
+
+/** Where a document sits for the engine: a whole Python file, or one cell of a notebook. */
+export type DocumentScope =
+  | { kind: 'python'; document: vscode.TextDocument }
+  | { kind: 'notebook'; notebook: vscode.NotebookDocument; cell: number };
+
+export interface ScopedAnalysis {
+  analysis: Analysis;
+  scope: DocumentScope;
+}
+
+interface CacheEntry {
+  key: string;
+  analysis: Analysis;
+}
+
+export class AnalysisService implements vscode.Disposable {
+  private engine: Engine | undefined;
+  private readonly cache = new Map<string, CacheEntry>();
+  /** Single-edit changes since the cached analysis of a Python file, for incremental re-parsing. */
+  private readonly pending = new Map<string, { fromVersion: number; changes: TextChange[] | null }>();
+  private readonly tooLargeLogged = new Set<string>();
+  private readonly failedKeys = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly log: Log) {
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((e) => this.noteChange(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri.toString())),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => this.forget(nb.uri.toString())),
+    );
+  }
+
+  /** Loads the engine module (once). Kept out of activation so activation stays fast. */
+  async loadEngine(): Promise<Engine> {
+    if (!this.engine) {
+      const started = performance.now();
+      this.engine = await import('../../runtime/analysis/api');
+      this.log.info(`shape engine loaded in ${(performance.now() - started).toFixed(1)} ms`);
+    }
+    return this.engine;
+  }
+
+  /** The scope of a document the engine can analyse, or undefined (not Python, not a code cell). */
+  scopeOf(document: vscode.TextDocument): DocumentScope | undefined {
+    if (document.uri.scheme === 'vscode-notebook-cell') {
+      for (const notebook of vscode.workspace.notebookDocuments) {
+        const cell = notebook.getCells().find((c) => c.document === document);
+        if (cell) return cell.kind === vscode.NotebookCellKind.Code ? { kind: 'notebook', notebook, cell: cell.index } : undefined;
+      }
+      return undefined;
+    }
+    return document.languageId === 'python' ? { kind: 'python', document } : undefined;
+  }
+
+  /** The (cached) analysis of the file or notebook the document belongs to; undefined when it is not analysed. */
+  async analysisOf(document: vscode.TextDocument): Promise<ScopedAnalysis | undefined> {
+    const scope = this.scopeOf(document);
+    if (!scope) return undefined;
+    const analysis = scope.kind === 'python' ? await this.analyzeFile(scope.document) : await this.analyzeNotebook(scope.notebook);
+    return analysis ? { analysis, scope } : undefined;
+  }
+
+  async analyzeFile(document: vscode.TextDocument): Promise<Analysis | undefined> {
+    const id = document.uri.toString();
+    const key = `py:${document.version}`;
+    const cached = this.cache.get(id);
+    if (cached?.key === key) return cached.analysis;
+    const text = document.getText();
+    if (this.tooLarge(id, text.length)) return undefined;
+    const engine = await this.loadEngine();
+    const limits = { timeMs: readConfig(document).analysisTimeLimitMs };
+    const pend = this.pending.get(id);
+    this.pending.delete(id);
+    const analysis = this.guard(id, key, () => {
+      if (cached && pend && pend.changes && cached.key === `py:${pend.fromVersion}`) return cached.analysis.reanalyze(text, pend.changes);
+      return engine.analyzePython(text, { limits });
+    });
+    if (analysis) this.store(id, key, analysis);
+    return analysis;
+  }
+
+  async analyzeNotebook(notebook: vscode.NotebookDocument): Promise<Analysis | undefined> {
+    const id = notebook.uri.toString();
+    const cellsOfNotebook = notebook.getCells();
+    const key = `nb:${cellsOfNotebook.map((c) => `${c.kind}.${c.document.languageId}.${c.document.version}`).join(',')}`;
+    const cached = this.cache.get(id);
+    if (cached?.key === key) return cached.analysis;
+    const cells: NotebookCell[] = cellsOfNotebook.map((c) => ({
+      kind: c.kind === vscode.NotebookCellKind.Code ? 'code' : 'markdown',
+      source: c.document.getText(),
+      language: c.document.languageId,
+    }));
+    if (this.tooLarge(id, cells.reduce((n, c) => n + c.source.length, 0))) return undefined;
+    const engine = await this.loadEngine();
+    const limits = { timeMs: readConfig(notebook.uri).analysisTimeLimitMs };
+    const analysis = this.guard(id, key, () => engine.analyzeNotebook(cells, { limits }));
+    if (analysis) this.store(id, key, analysis);
+    return analysis;
+  }
+
+  /** Runs the engine; an unexpected failure is logged and shown once per document version, never swallowed. */
+  private guard(id: string, key: string, run: () => Analysis): Analysis | undefined {
+    const started = performance.now();
+    try {
+      const a = run();
+      this.log.info(`analysed ${shortName(id)} in ${(performance.now() - started).toFixed(1)} ms (parse ${a.timings.parseMs.toFixed(1)}, interpret ${a.timings.interpretMs.toFixed(1)})`);
+      return a;
+    } catch (err) {
+      const k = `${id}#${key}`;
+      if (!this.failedKeys.has(k)) {
+        this.failedKeys.add(k);
+        this.log.showError(`could not analyse ${shortName(id)}`, err);
+      }
+      return undefined;
+    }
+  }
+
+  private store(id: string, key: string, analysis: Analysis): void {
+    this.cache.set(id, { key, analysis });
+  }
+
+  private tooLarge(id: string, chars: number): boolean {
+    const max = readConfig().analysisMaxFileChars;
+    if (chars <= max) return false;
+    if (!this.tooLargeLogged.has(id)) {
+      this.tooLargeLogged.add(id);
+      this.log.warn(`${shortName(id)} has ${chars} characters, more than rnnLens.analysis.maxFileChars (${max}): not analysed`);
+    }
+    return true;
+  }
+
+  private noteChange(e: vscode.TextDocumentChangeEvent): void {
+    if (e.contentChanges.length === 0 || e.document.uri.scheme === 'vscode-notebook-cell') return;
+    const id = e.document.uri.toString();
+    const cached = this.cache.get(id);
+    if (!cached) return;
+    const prev = this.pending.get(id);
+    const fromVersion = prev ? prev.fromVersion : e.document.version - 1;
+    // Only one single-range edit since the cached version is replayed incrementally; anything else re-parses fully.
+    const single = !prev && e.contentChanges.length === 1;
+    const c = e.contentChanges[0];
+    const changes = single ? [{ fromA: c.rangeOffset, toA: c.rangeOffset + c.rangeLength, fromB: c.rangeOffset, toB: c.rangeOffset + c.text.length }] : null;
+    this.pending.set(id, { fromVersion, changes });
+  }
+
+  private forget(id: string): void {
+    this.cache.delete(id);
+    this.pending.delete(id);
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.cache.clear();
+  }
+}
+
+/** Engine position (1-based line, cell) of an editor position in a scope. */
+export function enginePosition(scope: DocumentScope, pos: vscode.Position): { line: number; col: number; cell?: number } {
+  return scope.kind === 'notebook' ? { line: pos.line + 1, col: pos.character, cell: scope.cell } : { line: pos.line + 1, col: pos.character };
+}
+
+/** Editor range of an engine span (1-based lines, 0-based columns). */
+export function spanRange(span: CodeSpan): vscode.Range {
+  return new vscode.Range(Math.max(0, span.line - 1), span.col, Math.max(0, span.endLine - 1), span.endCol);
+}
+
+/** True when an engine item (which carries `cell` for notebooks) belongs to the scope's document. */
+export function inScope(scope: DocumentScope, cell: number | undefined): boolean {
+  return scope.kind === 'notebook' ? cell === scope.cell : cell === undefined;
+}
+
+function shortName(id: string): string {
+  return decodeURIComponent(id.split('/').pop() ?? id);
+}
