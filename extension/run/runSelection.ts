@@ -31,13 +31,17 @@ export async function runSelection(deps: { log: Log; status: RunStatus; analysis
   return deps.status.track(`running ${target.label}`, async () => {
     deps.log.info(`run selection: ${target.label}`);
     const engine = await deps.analysis.loadEngine();
+    // The whole file (or the cells up to the current one) is analysed so that imports and definitions above the
+    // selection are known; only the selection's own assignments are listed.
     const analysis =
       target.kind === 'python'
-        ? engine.analyzePython(target.text, { lines: target.lines })
+        ? engine.analyzePython(target.text)
         : engine.analyzeNotebook(target.cells.map((c) => ({ kind: c.kind, source: c.source, language: c.language })));
+    const inTarget = (line: number, cell: number | undefined): boolean =>
+      target.kind === 'notebook' ? cell === target.cellIndex : !target.lines || (line >= target.lines.start && line <= target.lines.end);
     const shapes: string[] = [];
     for (const r of analysis.records) {
-      if (target.kind === 'notebook' && r.cell !== target.cellIndex) continue;
+      if (!inTarget(r.span.line, r.span.cell)) continue;
       const hover = analysis.hoverAt(r.span.line, r.span.col, r.span.cell);
       if (hover) shapes.push(`${r.span.line} ${hover.text}`);
     }

@@ -50,7 +50,7 @@ test('extension-host suite in code-server', { timeout: 300_000 }, async (t) => {
     }
     assert.ok(report.results.length > 0, 'the extension-host suite ran no tests');
     for (const r of report.results) {
-      await t.test(r.title, { skip: r.state === 'pending' }, () => {
+      await t.test(`${r.title} [${Math.round(r.durationMs)} ms in the extension host]`, { skip: r.state === 'pending' }, () => {
         if (r.state === 'failed') assert.fail(r.error ?? 'failed');
       });
     }
