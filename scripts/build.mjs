@@ -31,7 +31,7 @@ const builds = [
   { ...nodeCommon, entryPoints: { cli: join(root, 'runtime/cli.ts') }, outdir: dist },
   {
     bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, minify: production,
-    logLevel: 'info', entryPoints: { webview: join(root, 'webview/main.ts') }, outdir: dist,
+    logLevel: 'info', entryPoints: { webview: join(root, 'webview/main.ts'), 'webview-rnn': join(root, 'webview/rnnRunner.ts') }, outdir: dist,
     loader: { '.css': 'text' },
   },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
@@ -40,7 +40,9 @@ function copyOrtFiles() {
   const src = join(root, 'node_modules/onnxruntime-web/dist');
   const out = join(dist, 'ort');
   mkdirSync(out, { recursive: true });
-  for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs']) {
+  for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs',
+    // the visualizer page's WebGPU build of onnxruntime-web (webview/rnnRunner.ts) and the asyncify wasm it runs on
+    'ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs']) {
     if (existsSync(join(src, f))) cpSync(join(src, f), join(out, f));
   }
 }
