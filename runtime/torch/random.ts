@@ -139,22 +139,6 @@ export class TorchGenerator {
 
 const fround = Math.fround;
 
-/** Adjacent float32 values: used only to detect a double that sits exactly halfway between two floats. */
-function float32Neighbour(x: number, up: boolean): number {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, x);
-  let bits = view.getUint32(0);
-  if (x === 0) {
-    bits = up ? 1 : 0x80000001;
-  } else if ((x > 0) === up) {
-    bits += 1;
-  } else {
-    bits -= 1;
-  }
-  view.setUint32(0, bits >>> 0);
-  return view.getFloat32(0);
-}
-
 /** fmaf(a, b, c) rounded once to float32 (vfmadd231ps). a·b of two floats is exact in double; the sum a·b + c is
  *  rounded to double first, which can only go wrong if it lands exactly on a float32 tie: then the exact rounding
  *  error (TwoSum) decides the direction. */
@@ -163,11 +147,12 @@ export function fma32(a: number, b: number, c: number): number {
   const s = p + c;
   const r = fround(s);
   if (r === s || !Number.isFinite(s)) return r;
+  // s is a tie iff its mirror 2s − r (exact: s and r are within half a float ulp) is the neighbouring float
+  const other = 2 * s - r;
+  if (fround(other) !== other) return r;
   const bb = s - p;
   const err = (p - (s - bb)) + (c - bb);
   if (err === 0) return r;
-  const other = float32Neighbour(r, s > r);
-  if ((r + other) / 2 !== s) return r;
   return err > 0 ? Math.max(r, other) : Math.min(r, other);
 }
 
@@ -212,72 +197,77 @@ const C = {
   minNormPos: 1.1754943508222875e-38,
 } as const;
 
-/** log256_ps for one lane, x in (0, 1] (our only use: 1 - uniform). */
-function avxLog(xIn: number): number {
-  if (xIn <= 0) return NaN;
-  let x = Math.max(xIn, C.minNormPos);
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, x);
-  const bits = view.getUint32(0);
-  const exponent = (bits >>> 23) - 0x7f;
-  view.setUint32(0, ((bits & ~0x7f800000) | 0x3f000000) >>> 0);
-  x = view.getFloat32(0); // mantissa in [0.5, 1)
-  let e = fround(exponent + 1);
-  const small = x < C.sqrtHalf;
-  const tmp = small ? x : 0;
-  x = fround(x - 1);
-  e = fround(e - (small ? 1 : 0));
-  x = fround(x + tmp);
-  const z = fround(x * x);
-  let y = fma32(C.logP[0], x, C.logP[1]);
-  for (let k = 2; k < C.logP.length; k++) y = fma32(y, x, C.logP[k]);
-  y = fround(y * x);
-  y = fma32(y, z, fround(e * C.logQ1));
-  y = fround(y - fround(z * 0.5));
-  return fma32(e, C.logQ2, fround(x + y));
-}
+/** The AVX2 kernel for one fill call; owns its scratch (float bit views, the sin/cos pair) so a million values
+ *  allocate nothing. */
+class Avx2BoxMuller {
+  private readonly f32 = new Float32Array(1);
+  private readonly u32 = new Uint32Array(this.f32.buffer);
+  private sin = 0;
+  private cos = 0;
 
-/** sincos256_ps for one lane (theta in [0, 2π) here). Returns [sin, cos]. */
-function avxSinCos(theta: number): [number, number] {
-  const signSin = theta < 0 || Object.is(theta, -0) ? -1 : 1;
-  let x = Math.abs(theta);
-  let j = Math.trunc(fround(x * C.fourOverPi));
-  j = (j + 1) & ~1;
-  const y0 = j; // exact in float32 for our range
-  const swapSin = (j & 4) !== 0;
-  const polyIsSin = (j & 2) === 0;
-  x = fma32(y0, C.minusDP1, x);
-  x = fma32(y0, C.minusDP2, x);
-  x = fma32(y0, C.minusDP3, x);
-  const cosSwap = ((j - 2) & 4) === 0;
-  const z = fround(x * x);
-  let yc = fma32(C.coscof[0], z, C.coscof[1]);
-  yc = fma32(yc, z, C.coscof[2]);
-  yc = fround(yc * z);
-  yc = fma32(yc, z, -fround(z * 0.5));
-  yc = fround(yc + 1);
-  let ys = fma32(C.sincof[0], z, C.sincof[1]);
-  ys = fma32(ys, z, C.sincof[2]);
-  ys = fround(ys * z);
-  ys = fma32(ys, x, x);
-  // poly mask set (j & 2 == 0): sin takes the sine polynomial, cos the cosine one; otherwise swapped
-  let s = polyIsSin ? ys : yc;
-  let c = polyIsSin ? yc : ys;
-  if (swapSin !== (signSin < 0)) s = -s;
-  if (cosSwap) c = -c;
-  return [s, c];
-}
+  /** log256_ps for one lane, x in (0, 1] (our only use: 1 - uniform). */
+  private log(xIn: number): number {
+    if (xIn <= 0) return NaN;
+    this.f32[0] = Math.max(xIn, C.minNormPos);
+    const bits = this.u32[0];
+    const exponent = (bits >>> 23) - 0x7f;
+    this.u32[0] = ((bits & ~0x7f800000) | 0x3f000000) >>> 0;
+    let x = this.f32[0]; // mantissa in [0.5, 1)
+    let e = fround(exponent + 1);
+    const small = x < C.sqrtHalf;
+    const tmp = small ? x : 0;
+    x = fround(x - 1);
+    e = fround(e - (small ? 1 : 0));
+    x = fround(x + tmp);
+    const z = fround(x * x);
+    let y = fma32(C.logP[0], x, C.logP[1]);
+    for (let k = 2; k < C.logP.length; k++) y = fma32(y, x, C.logP[k]);
+    y = fround(y * x);
+    y = fma32(y, z, fround(e * C.logQ1));
+    y = fround(y - fround(z * 0.5));
+    return fma32(e, C.logQ2, fround(x + y));
+  }
 
-/** normal_fill_16_AVX2: data[0..8) become the cosine halves, data[8..16) the sine halves. */
-function normalFill16Avx2(data: Float32Array, at: number, mean: number, std: number): void {
-  for (let lane = 0; lane < 8; lane++) {
-    const u1 = fround(1 - data[at + lane]);
-    const u2 = data[at + 8 + lane];
-    const radius = fround(Math.sqrt(fround(-2 * avxLog(u1))));
-    const theta = fround(C.twoPi * u2);
-    const [sin, cos] = avxSinCos(theta);
-    data[at + lane] = fma32(fround(radius * cos), std, mean);
-    data[at + 8 + lane] = fma32(fround(radius * sin), std, mean);
+  /** sincos256_ps for one lane; leaves the results in this.sin / this.cos. */
+  private sinCos(theta: number): void {
+    const negative = theta < 0 || Object.is(theta, -0);
+    let x = Math.abs(theta);
+    let j = Math.trunc(fround(x * C.fourOverPi));
+    j = (j + 1) & ~1;
+    const swapSin = (j & 4) !== 0;
+    const polyIsSin = (j & 2) === 0;
+    const cosSwap = ((j - 2) & 4) === 0;
+    // extended precision modular arithmetic, each step one FMA
+    x = fma32(j, C.minusDP1, x);
+    x = fma32(j, C.minusDP2, x);
+    x = fma32(j, C.minusDP3, x);
+    const z = fround(x * x);
+    let yc = fma32(C.coscof[0], z, C.coscof[1]);
+    yc = fma32(yc, z, C.coscof[2]);
+    yc = fround(yc * z);
+    yc = fma32(yc, z, -fround(z * 0.5));
+    yc = fround(yc + 1);
+    let ys = fma32(C.sincof[0], z, C.sincof[1]);
+    ys = fma32(ys, z, C.sincof[2]);
+    ys = fround(ys * z);
+    ys = fma32(ys, x, x);
+    // the polynomial mask (j & 2 == 0) gives sin the sine polynomial and cos the cosine one; otherwise swapped
+    const s = polyIsSin ? ys : yc;
+    const c = polyIsSin ? yc : ys;
+    this.sin = swapSin !== negative ? -s : s;
+    this.cos = cosSwap ? -c : c;
+  }
+
+  /** normal_fill_16_AVX2: data[at..at+8) become the cosine halves, data[at+8..at+16) the sine halves. */
+  fill16(data: Float32Array, at: number, mean: number, std: number): void {
+    for (let lane = 0; lane < 8; lane++) {
+      const u1 = fround(1 - data[at + lane]);
+      const u2 = data[at + 8 + lane];
+      const radius = fround(Math.sqrt(fround(-2 * this.log(u1))));
+      this.sinCos(fround(C.twoPi * u2));
+      data[at + lane] = fma32(fround(radius * this.cos), std, mean);
+      data[at + 8 + lane] = fma32(fround(radius * this.sin), std, mean);
+    }
   }
 }
 
@@ -385,7 +375,11 @@ export function normal_(t: Tensor, mean: number, std: number, gen: TorchGenerato
     if (data instanceof Float32Array) {
       const m = fround(mean);
       const s = fround(std);
-      const fill16 = (opts.capability ?? 'avx2') === 'avx2' ? normalFill16Avx2 : normalFill16Float;
+      let fill16 = normalFill16Float;
+      if (fused) {
+        const kernel = new Avx2BoxMuller();
+        fill16 = (d, at, mu, sigma) => kernel.fill16(d, at, mu, sigma);
+      }
       for (let i = 0; i < size; i++) data[i] = gen.uniformFloat01();
       for (let i = 0; i + 16 <= size; i += 16) fill16(data, i, m, s);
       if (size % 16 !== 0) {
