@@ -96,6 +96,8 @@ export interface Analysis {
   /** The interpreter (bindings, op sites) for the run engine. */
   readonly interpreter: Interpreter;
   readonly source: SourceText;
+  /** (Run engine) the user-coordinates span of [from, to) offsets of the analysed text (interpreter bindings). */
+  span(from: number, to: number): CodeSpan;
   /** Time spent (ms): parse, interpret. */
   readonly timings: { parseMs: number; interpretMs: number };
 }

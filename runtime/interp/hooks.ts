@@ -13,6 +13,10 @@ export interface OpCall {
   self?: Value;
   args: Value[];
   kwargs: Map<string, Value>;
+  /** (Run engine) true when this call certainly executes exactly as the program would run it: not inside an `if`
+   *  with an unknown condition, an abstractly joined loop, a function analysed without a call, or after the budget
+   *  ran out. Only certain calls may draw random numbers or compute concrete results. */
+  certain?: boolean;
 }
 
 export interface InterpreterHooks {

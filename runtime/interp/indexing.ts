@@ -131,7 +131,7 @@ export function setIndexValue(
 ): void {
   switch (obj.k) {
     case 'tensor':
-      tensorSetIndex(obj, idx, value);
+      tensorSetIndex(obj, idx, value, weak);
       return;
     case 'list': {
       if (!obj.items) {

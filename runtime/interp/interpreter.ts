@@ -127,6 +127,8 @@ export class Interpreter {
   /** >0 while running code that may or may not execute (unknown branch, abstract loop): mutations of shared
    *  objects become weak updates (joined with the old value). */
   private uncertain = 0;
+  /** >0 while analysing a function nobody called (analyseUncalled): its ops are not part of the program's run. */
+  private speculative = 0;
   private frame: Frame = { returns: [] };
   private readonly called = new Set<FunctionValue>();
   private readonly defined: { fn: FunctionValue; scope: Scope }[] = [];
@@ -1159,7 +1161,10 @@ export class Interpreter {
     const obj = this.eval(objNode, scope);
     if (node.getChild('[')) {
       const idx = this.evalSubscript(node, scope);
-      return this.guardOp(node, () => indexValue(this.opServices(node), obj, idx, this));
+      const indexed = this.guardOp(node, () => indexValue(this.opServices(node), obj, idx, this));
+      // (Run engine) a subscript of a tensor is an op too: `seq_tensor[perm_idx]`, `h_n[-1]`, `output[:, -1]`
+      if (obj.k === 'tensor' && this.opts.hooks?.afterOp) this.opts.hooks.afterOp(this.opCall('Tensor.__getitem__', obj, [idx], new Map(), node), indexed);
+      return indexed;
     }
     const prop = node.getChild('PropertyName');
     if (!prop) return UNKNOWN;
@@ -1466,7 +1471,7 @@ export class Interpreter {
 
   private opCall(op: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): OpCall {
     const span = this.opts.spanOf ? this.opts.spanOf(node.from, node.to) : { line: 0, col: 0, endLine: 0, endCol: 0 };
-    return { op, span, self, args, kwargs };
+    return { op, span, self, args, kwargs, certain: this.uncertain === 0 && this.speculative === 0 && !this.exhausted };
   }
 
   opServices(node: SyntaxNode): OpServices {
@@ -1634,7 +1639,12 @@ export class Interpreter {
         return u;
       });
       const before = new Set(this.bindings.keys());
-      this.callFunction(fn, args, new Map(), fn.node);
+      this.speculative++;
+      try {
+        this.callFunction(fn, args, new Map(), fn.node);
+      } finally {
+        this.speculative--;
+      }
       for (const [k, b] of this.bindings) if (!before.has(k)) b.recorded = false;
     }
   }

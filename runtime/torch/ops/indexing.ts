@@ -193,9 +193,39 @@ export function tensorIndex(t: TensorValueA, idx: Value): Value {
   if (dataOk && t.data && shape && shape.every((d) => typeof d === 'number')) {
     const n = (shape as number[]).reduce((a, b) => a * b, 1);
     if (n <= MAX_DATA) result.data = gather(t.data, plan, shape as number[]);
+    if (n <= MAX_DATA) indexPlans.set(result, plan);
   }
   void dimIdx;
   return result;
+}
+
+type IndexPlan = { src: number; pick: number[] | null; keep: boolean }[];
+/** (Run engine) the plan of each indexing result whose data was gathered, so that `t[idx] = v` can write the same
+ *  elements (tensorSetIndex). Keyed by the result value; entries vanish with it. */
+const indexPlans = new WeakMap<Value, IndexPlan>();
+
+/** Flat source offsets of the elements an indexing plan selects, in the result's row-major order. */
+function planOffsets(src: Tensor, plan: IndexPlan): number[] {
+  const srcPlans = plan.filter((p) => p.src >= 0);
+  const rank = src.shape.length;
+  const picks: number[][] = [];
+  for (let d = 0; d < rank; d++) {
+    const p = srcPlans.find((q) => q.src === d);
+    picks.push(p && p.pick ? p.pick : [...Array(src.shape[d]).keys()]);
+  }
+  const idx = new Array<number>(rank).fill(0);
+  const total = picks.reduce((a, p) => a * p.length, 1);
+  const out: number[] = [];
+  for (let k = 0; k < total; k++) {
+    let off = 0;
+    for (let d = 0; d < rank; d++) off = off * src.shape[d] + picks[d][idx[d]];
+    out.push(off);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d] < picks[d].length) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
 }
 
 /** Data of a basic-indexing result: `plan` lists, in source dim order, the picked indices (ints drop the dim). */
@@ -222,13 +252,27 @@ function gather(src: Tensor, plan: { src: number; pick: number[] | null; keep: b
   return new Tensor(outShape, src.dtype, values);
 }
 
-/** `t[idx] = value`: validates what it can, then forgets the data (the shape never changes). */
-export function tensorSetIndex(t: TensorValueA, idx: Value, value: Value): void {
+/** `t[idx] = value`: validates what it can; when the write is certain (`weak` false) and both the tensor's data and
+ *  the value are known (a scalar, or a tensor with as many elements as the selection), the data is updated (a new
+ *  Tensor: other values may share the old one), otherwise forgotten (the shape never changes). */
+export function tensorSetIndex(t: TensorValueA, idx: Value, value: Value, weak = true): void {
   const target = tensorIndex(t, idx);
   if (value.k === 'tensor' && target.k === 'tensor' && target.shape && value.shape) {
     const b = broadcastShapes(target.shape, value.shape);
     if (b && value.shape.length > target.shape.length && value.shape.slice(0, value.shape.length - target.shape.length).some((d) => typeof d === 'number' && d !== 1)) {
       throw new ShapeError(`shape mismatch: value tensor of shape [${value.shape.join(', ')}] cannot be broadcast to indexing result of shape [${target.shape.join(', ')}]`);
+    }
+  }
+  const plan = indexPlans.get(target);
+  if (!weak && plan && t.data) {
+    const offsets = planOffsets(t.data, plan);
+    const scalar = value.k === 'int' || value.k === 'float' || value.k === 'bool' ? (value.v === null ? null : Number(value.v)) : null;
+    const vdata = value.k === 'tensor' ? value.data : undefined;
+    if (scalar !== null || (vdata && (vdata.numel === offsets.length || vdata.numel === 1))) {
+      const next = new Tensor(t.data.shape, t.data.dtype, t.data.data);
+      offsets.forEach((off, k) => (next.data[off] = scalar !== null ? scalar : vdata!.data[vdata!.numel === 1 ? 0 : k]));
+      t.data = next;
+      return;
     }
   }
   delete t.data;
