@@ -46,66 +46,79 @@ export interface DirectionOutput {
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-/** xProj[t, b, :] = W_ih x[t, b] + b_ih for every step the sequence runs (float32, like PyTorch's input GEMM). */
-function inputProjection(inp: DirectionInput, w: DirectionWeights, G: number): Float32Array {
-  const { x, T, B, inSize, lengths } = inp;
-  const out = new Float32Array(T * B * G);
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
-      if (t >= lengths[b]) continue;
-      const xo = (t * B + b) * inSize;
-      const oo = (t * B + b) * G;
-      for (let g = 0; g < G; g++) {
-        const wo = g * inSize;
-        let s = w.bih ? w.bih[g] : 0;
-        for (let k = 0; k < inSize; k++) s += w.wih[wo + k] * x[xo + k];
-        out[oo + g] = s;
+/** out[r, g] = bias[g] + Σ_k w[g, k] · x[r, k] for the rows r listed in `rows` (each weight row is reused across a
+ *  block of 16 input rows, which keeps it in cache). Accumulates in float64, stores float32 like a float32 GEMM. */
+function rowsTimesWeightsT(x: Float32Array, rows: Int32Array, inSize: number, w: Float32Array, bias: Float32Array | null, G: number, out: Float32Array): void {
+  const BLOCK = 16;
+  for (let r0 = 0; r0 < rows.length; r0 += BLOCK) {
+    const r1 = Math.min(rows.length, r0 + BLOCK);
+    for (let g = 0; g < G; g++) {
+      const wo = g * inSize;
+      const b0 = bias ? bias[g] : 0;
+      for (let ri = r0; ri < r1; ri++) {
+        const row = rows[ri];
+        const xo = row * inSize;
+        // four partial sums: fewer loop-carried dependencies for V8's JIT
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let k = 0;
+        for (; k + 3 < inSize; k += 4) {
+          s0 += w[wo + k] * x[xo + k];
+          s1 += w[wo + k + 1] * x[xo + k + 1];
+          s2 += w[wo + k + 2] * x[xo + k + 2];
+          s3 += w[wo + k + 3] * x[xo + k + 3];
+        }
+        for (; k < inSize; k++) s0 += w[wo + k] * x[xo + k];
+        out[row * G + g] = b0 + (s0 + s1 + (s2 + s3));
       }
     }
   }
-  return out;
 }
 
 /** Runs one layer in one direction. */
 export function runDirection(inp: DirectionInput, w: DirectionWeights): DirectionOutput {
-  const { mode, hiddenSize: H, projSize: P, T, B, lengths, reverse } = inp;
+  const { mode, hiddenSize: H, projSize: P, T, B, lengths, reverse, x, inSize } = inp;
   const R = P > 0 ? P : H;
   const G = (mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1) * H;
-  const xProj = inputProjection(inp, w, G);
+  // input projection W_ih x + b_ih for every (t, b) the sequence runs, as PyTorch's one big input GEMM does
+  const runRows: number[] = [];
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (t < lengths[b]) runRows.push(t * B + b);
+  const xProj = new Float32Array(T * B * G);
+  rowsTimesWeightsT(x, Int32Array.from(runRows), inSize, w.wih, w.bih, G, xProj);
   const h = Float32Array.from(inp.h0);
   const c = inp.c0 ? Float32Array.from(inp.c0) : null;
   const y = new Float32Array(T * B * R);
-  const hidden = new Float64Array(G); // W_hh h + b_hh for one sequence
+  const hidden = new Float32Array(B * G); // W_hh h + b_hh per sequence (float32, as PyTorch's hidden GEMM)
   const hPre = new Float64Array(H); // LSTM output before projection
+  const whr = w.whr;
+  const active = new Int32Array(B);
   for (let step = 0; step < T; step++) {
     const t = reverse ? T - 1 - step : step;
-    for (let b = 0; b < B; b++) {
-      if (t >= lengths[b]) continue; // this sequence has ended (forward) / not started yet (reverse)
+    // sequences running at t (forward: not ended yet; reverse: already started at their own last step)
+    let n = 0;
+    for (let b = 0; b < B; b++) if (t < lengths[b]) active[n++] = b;
+    if (n === 0) continue;
+    rowsTimesWeightsT(h, active.subarray(0, n), R, w.whh, w.bhh, G, hidden);
+    for (let ai = 0; ai < n; ai++) {
+      const b = active[ai];
       const ho = b * R;
-      for (let g = 0; g < G; g++) {
-        const wo = g * R;
-        let s = w.bhh ? w.bhh[g] : 0;
-        for (let k = 0; k < R; k++) s += w.whh[wo + k] * h[ho + k];
-        hidden[g] = s;
-      }
+      const hg = b * G;
       const xo = (t * B + b) * G;
-      const yo = (t * B + b) * R;
       switch (mode) {
         case 'LSTM': {
           const co = b * H;
           for (let j = 0; j < H; j++) {
-            const i = sigmoid(xProj[xo + j] + hidden[j]);
-            const f = sigmoid(xProj[xo + H + j] + hidden[H + j]);
-            const gg = Math.tanh(xProj[xo + 2 * H + j] + hidden[2 * H + j]);
-            const o = sigmoid(xProj[xo + 3 * H + j] + hidden[3 * H + j]);
+            const i = sigmoid(xProj[xo + j] + hidden[hg + j]);
+            const f = sigmoid(xProj[xo + H + j] + hidden[hg + H + j]);
+            const gg = Math.tanh(xProj[xo + 2 * H + j] + hidden[hg + 2 * H + j]);
+            const o = sigmoid(xProj[xo + 3 * H + j] + hidden[hg + 3 * H + j]);
             const cNew = Math.fround(f * c![co + j] + i * gg);
             c![co + j] = cNew;
             hPre[j] = Math.fround(o * Math.tanh(cNew));
           }
-          if (P > 0) {
+          if (whr) {
             for (let p = 0; p < P; p++) {
               let s = 0;
-              for (let j = 0; j < H; j++) s += w.whr![p * H + j] * hPre[j];
+              for (let j = 0; j < H; j++) s += whr[p * H + j] * hPre[j];
               h[ho + p] = s;
             }
           } else {
@@ -115,22 +128,22 @@ export function runDirection(inp: DirectionInput, w: DirectionWeights): Directio
         }
         case 'GRU': {
           for (let j = 0; j < H; j++) {
-            const r = sigmoid(xProj[xo + j] + hidden[j]);
-            const z = sigmoid(xProj[xo + H + j] + hidden[H + j]);
-            const n = Math.tanh(xProj[xo + 2 * H + j] + r * hidden[2 * H + j]);
-            hPre[j] = (1 - z) * n + z * h[ho + j];
+            const r = sigmoid(xProj[xo + j] + hidden[hg + j]);
+            const z = sigmoid(xProj[xo + H + j] + hidden[hg + H + j]);
+            const nn = Math.tanh(xProj[xo + 2 * H + j] + r * hidden[hg + 2 * H + j]);
+            hPre[j] = (1 - z) * nn + z * h[ho + j];
           }
           for (let j = 0; j < H; j++) h[ho + j] = hPre[j];
           break;
         }
         case 'RNN_TANH':
-          for (let j = 0; j < H; j++) h[ho + j] = Math.tanh(xProj[xo + j] + hidden[j]);
+          for (let j = 0; j < H; j++) h[ho + j] = Math.tanh(xProj[xo + j] + hidden[hg + j]);
           break;
         case 'RNN_RELU':
-          for (let j = 0; j < H; j++) h[ho + j] = Math.max(0, xProj[xo + j] + hidden[j]);
+          for (let j = 0; j < H; j++) h[ho + j] = Math.max(0, xProj[xo + j] + hidden[hg + j]);
           break;
       }
-      y.set(h.subarray(ho, ho + R), yo);
+      y.set(h.subarray(ho, ho + R), (t * B + b) * R);
     }
   }
   return { y, hN: h, cN: c };
