@@ -4,22 +4,19 @@
 // Every failure also writes one line to stderr; never a stack trace.
 import { readFileSync, statSync } from 'node:fs';
 import { TorchError } from '../torch/errors';
-import { referenceBackend } from '../reference/rnn-stack';
+import { createRnnBackend } from '../rnn/backends';
+import { nodeOrtWasmPaths } from '../onnx/node-paths';
 import { parseSpec, runSpec, SpecError } from '../rnn/spec';
 import type { StackBackend } from '../rnn/stack';
 import { CliError, parseArgs, type Subcommand } from './common';
 
 const MAX_SPEC_BYTES = 512 * 1024 * 1024;
 
-async function chooseBackend(name: string, threads: number | undefined): Promise<StackBackend> {
+function chooseBackend(name: string, threads: number | undefined): StackBackend {
   switch (name) {
     case 'reference':
-      return referenceBackend;
-    case 'wasm': {
-      const { OrtRnnExecutor } = await import('../onnx/executor');
-      const { nodeOrtWasmPaths } = await import('../onnx/node-paths');
-      return new OrtRnnExecutor({ threads: threads ?? 1, wasmPaths: nodeOrtWasmPaths() });
-    }
+    case 'wasm':
+      return createRnnBackend(name, { threads: threads ?? 1, wasmPaths: nodeOrtWasmPaths() });
     default:
       throw new CliError(`--backend must be wasm or reference, got '${name}'`);
   }
@@ -62,7 +59,7 @@ const command: Subcommand = {
       threads = Number(threadsFlag);
       if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new CliError(`--threads must be an integer from 1 to 64, got '${String(threadsFlag)}'`);
     }
-    const backend = await chooseBackend(backendName, threads);
+    const backend = chooseBackend(backendName, threads);
     try {
       const spec = parseSpec(readSpecJson(positional[0]));
       const result = await runSpec(spec, backend);
