@@ -7,8 +7,8 @@ import { defaultStateDict } from '../torch/init';
 import { TorchGenerator } from '../torch/random';
 import { packPaddedSequence, padPackedSequence } from '../torch/packing';
 import { rnnForward, type RnnForwardResult } from './forward';
-import { DEFAULT_LIMITS, type RnnLimits } from './limits';
-import { checkFinite, createRnnConfig, loadStateDict, type RnnModule } from './module';
+import { DEFAULT_LIMITS, checkElements, type RnnLimits } from './limits';
+import { checkFinite, createRnnConfig, loadStateDict, parameterCount, type RnnModule } from './module';
 import type { StackBackend } from './stack';
 
 /** A malformed spec (not a PyTorch error): wrong types, missing fields, sizes over the limits. */
@@ -161,8 +161,11 @@ export function parseSpec(json: Json, limits: RnnLimits = DEFAULT_LIMITS): RnnSp
   const seed = optional(json, 'seed');
   let module: RnnModule;
   if (seed !== null && optional(json, 'state_dict') === null) {
-    // torch.manual_seed(seed), then the module's constructor draws its default init
-    module = loadStateDict(config, new Map(Object.entries(defaultStateDict(config, new TorchGenerator(int(seed, 'seed'))))));
+    // torch.manual_seed(seed); nn.<type>(...): PyTorch's default init from its CPU mt19937 stream
+    const seedValue = int(seed, 'seed');
+    checkElements('parameters', [parameterCount(config)], limits);
+    const sd = defaultStateDict(config, new TorchGenerator(seedValue));
+    module = loadStateDict(config, new Map(Object.entries(sd)));
   } else {
     const sd = field(json, 'state_dict', 'spec');
     if (!isObject(sd)) throw new SpecError(`state_dict: expected an object of {"shape", "data"} tensors, got ${describe(sd)}`);

@@ -119,6 +119,12 @@ test('cli: seed specs run with PyTorch\'s default init after manual_seed (runtim
   assertCleanFailure(cli([writeSpec('badseed.json', JSON.stringify(s))]), 'SpecError', /^seed: expected an integer, got "zero"/);
 });
 
+test('cli: a seed spec whose default init would be huge is refused before drawing', () => {
+  const s = JSON.parse(readFileSync(join(cases, 'seed0_gru_unsorted.spec.json'), 'utf8')) as Record<string, unknown>;
+  (s.module as Record<string, unknown>).hidden_size = 9_000_000;
+  assertCleanFailure(cli([writeSpec('hugeseed.json', JSON.stringify(s))]), 'ValueError', /^parameters of shape \[\d+\] has .* elements, above RNN Lens's limit/);
+});
+
 test('cli: bad options end with one usage line', () => {
   for (const args of [['x.json', '--backend', 'gpu'], ['x.json', '--threads', '0'], []]) {
     const r = cli(args);
