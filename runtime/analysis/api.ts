@@ -153,7 +153,9 @@ class AnalysisImpl implements Analysis {
     const b = this.parsed.lines.position(Math.max(from, to));
     const ma = this.source.mapLine(a.line);
     const mb = this.source.mapLine(b.line);
-    const s: CodeSpan = { line: ma.line, col: a.col, endLine: mb.cell === ma.cell ? mb.line : ma.line, endCol: mb.cell === ma.cell ? b.col : a.col };
+    const sa = this.source.colShift(a.line);
+    const sb = this.source.colShift(b.line);
+    const s: CodeSpan = { line: ma.line, col: a.col + sa, endLine: mb.cell === ma.cell ? mb.line : ma.line, endCol: mb.cell === ma.cell ? b.col + sb : a.col + sa };
     if (ma.cell !== undefined) s.cell = ma.cell;
     return s;
   }
@@ -166,7 +168,8 @@ class AnalysisImpl implements Analysis {
       const body = recordBody(b.value);
       if (!body) continue;
       const span = this.span(b.from, b.to);
-      const rec = { line: span.line, col: lines.byteColumn(b.from), name: b.name, ...body, span, text: describeValue(b.value, rnnTupleNames(b.value)) } as ShapeRecord;
+      const shift = this.source.colShift(lines.position(b.from).line);
+      const rec = { line: span.line, col: lines.byteColumn(b.from) + shift, name: b.name, ...body, span, text: describeValue(b.value, rnnTupleNames(b.value)) } as ShapeRecord;
       if (span.cell !== undefined) rec.cell = span.cell;
       this.records.push(rec);
       const label = inlayLabel(b.value);
@@ -181,7 +184,15 @@ class AnalysisImpl implements Analysis {
     }
     for (const d of this.interpreter.diagnostics) {
       if (d.code === 'RNNL-NOTE' || d.code === 'RNNL-INTERNAL') continue;
-      this.diagnostics.push({ code: d.code, severity: d.severity, message: d.message, span: this.span(d.from, d.to) });
+      const diag: Diagnostic = { code: d.code, severity: d.severity, message: d.message, span: this.span(d.from, d.to) };
+      const doc = DIAGNOSTIC_DOCS[d.code];
+      if (doc) diag.href = `docs/gotchas.md#${doc}`;
+      else if (d.code === 'RNNL-SHAPE') diag.href = 'docs/gotchas.md#shape-error';
+      if (d.code === 'RNNL002' && this.parsed.text[d.to - 1] === ')') {
+        // insert `, enforce_sorted=False` before the call's closing parenthesis
+        diag.fix = { title: 'Pass enforce_sorted=False (PyTorch sorts and un-sorts for you)', span: this.span(d.to - 1, d.to - 1), text: ', enforce_sorted=False' };
+      }
+      this.diagnostics.push(diag);
     }
     for (const g of detectGotchas(this.parsed, this.interpreter)) {
       const diag: Diagnostic = { code: g.code, severity: g.severity, message: g.message, span: this.span(g.from, g.to), href: g.href };
@@ -198,7 +209,7 @@ class AnalysisImpl implements Analysis {
   private offsetAt(line: number, col: number, cell?: number): number | null {
     const l = this.source.unmapLine(line, cell);
     if (l === null) return null;
-    return this.parsed.lines.offset(l, col);
+    return this.parsed.lines.offset(l, Math.max(0, col - this.source.colShift(l)));
   }
 
   private nameAt(line: number, col: number, cell?: number): { from: number; to: number; name: string; value: Value } | null {
@@ -242,6 +253,12 @@ class AnalysisImpl implements Analysis {
     return analyzeSource(pythonSource(text), this.opts, this.parsed, changes);
   }
 }
+
+/** Anchors in docs/gotchas.md of the codes raised by op rules. */
+const DIAGNOSTIC_DOCS: Record<string, string> = {
+  RNNL002: 'unsorted-lengths',
+  RNNL004: 'bad-length',
+};
 
 /** Inlay label: the compact shape part only (`(3, 8)`, `packed (18, 4)`, `((1, 3, 5), (1, 3, 5))`). */
 function inlayLabel(v: Value): string | null {

@@ -54,7 +54,7 @@ export interface InterpreterLimits {
 
 export const DEFAULT_LIMITS: InterpreterLimits = {
   maxSteps: 3_000_000,
-  timeMs: 4000,
+  timeMs: 2000,
   maxCallDepth: 24,
   maxLoopIterations: 64,
   maxNesting: 180,
@@ -122,6 +122,8 @@ export class Interpreter {
   private steps = 0;
   private readonly deadline: number;
   private exhausted = false;
+  /** Past twice the budget: remaining statements are skipped entirely. */
+  private stopped = false;
   private callDepth = 0;
   private nesting = 0;
   /** >0 while running code that may or may not execute (unknown branch, abstract loop): mutations of shared
@@ -157,10 +159,16 @@ export class Interpreter {
   // ───────────────────────────── budgets and diagnostics ─────────────────────────────
 
   private tick(): void {
-    if (this.exhausted) return;
-    if (++this.steps > this.limits.maxSteps || ((this.steps & 1023) === 0 && Date.now() > this.deadline)) {
+    ++this.steps;
+    if ((this.steps & 1023) !== 0 && this.steps <= this.limits.maxSteps) return;
+    const now = Date.now();
+    if (!this.exhausted && (this.steps > this.limits.maxSteps || now > this.deadline)) {
       this.exhausted = true;
       this.diag(0, 0, 'RNNL-LIMIT', 'info', 'analysis budget exhausted: the rest of the file is analysed without loops or calls (values may be unknown)');
+    }
+    if (!this.stopped && (this.steps > 4 * this.limits.maxSteps || now > this.deadline + this.limits.timeMs)) {
+      this.stopped = true;
+      this.diag(0, 0, 'RNNL-LIMIT', 'info', 'analysis time limit reached: the rest of the file is not analysed');
     }
   }
 
@@ -201,6 +209,7 @@ export class Interpreter {
 
   private execStmt(node: SyntaxNode, scope: Scope): Completion {
     this.tick();
+    if (this.stopped) return 'normal';
     if (++this.nesting > this.limits.maxNesting) {
       this.nesting--;
       this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', 'statement nested too deeply: not analysed');

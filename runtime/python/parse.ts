@@ -36,7 +36,8 @@ export class LineIndex {
   /** Offset of a 1-based line and 0-based column (clamped to the text). */
   offset(line: number, col: number): number {
     const l = Math.max(1, Math.min(line, this.starts.length));
-    return Math.min(this.starts[l - 1] + col, this.text.length);
+    const end = l < this.starts.length ? this.starts[l] - 1 : this.text.length;
+    return Math.min(this.starts[l - 1] + col, end);
   }
   /** Column in UTF-8 bytes (Python's col_offset) of an offset. */
   byteColumn(offset: number): number {
@@ -79,13 +80,75 @@ export interface TextChange {
 }
 
 const MAX_ERRORS = 50;
+/** Bracket nesting beyond this is not parsed (lezer's tree building recurses per level). */
+export const MAX_BRACKET_DEPTH = 200;
 
-export function parsePython(text: string, previous?: ParsedPython, changes?: readonly TextChange[]): ParsedPython {
+/** Blanks (with spaces, keeping offsets) every bracketed region nested deeper than MAX_BRACKET_DEPTH, from the start
+ *  of the line where its outermost bracket opens to where it closes; returns the regions. Strings and comments are
+ *  skipped roughly (quotes and #), which is enough to find pathological nesting. */
+function neutralizeDeepNesting(text: string): { text: string; regions: { from: number; to: number }[] } {
+  const regions: { from: number; to: number }[] = [];
+  let depth = 0;
+  let outerOpen = -1;
+  let tooDeep = false;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote || (ch === '\n' && quote.length === 1)) quote = null;
+      continue;
+    }
+    if (ch === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      quote = ch;
+      continue;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') {
+      if (depth === 0) outerOpen = i;
+      depth++;
+      if (depth > MAX_BRACKET_DEPTH) tooDeep = true;
+    } else if (ch === ')' || ch === ']' || ch === '}') {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0 && tooDeep) {
+        regions.push({ from: text.lastIndexOf('\n', outerOpen) + 1, to: i + 1 });
+        tooDeep = false;
+      }
+    }
+  }
+  if (tooDeep) regions.push({ from: text.lastIndexOf('\n', outerOpen) + 1, to: text.length });
+  if (regions.length === 0) return { text, regions };
+  let out = '';
+  let pos = 0;
+  for (const r of regions) {
+    out += text.slice(pos, r.from) + text.slice(r.from, r.to).replace(/[^\n]/g, ' ');
+    pos = r.to;
+  }
+  return { text: out + text.slice(pos), regions };
+}
+
+export function parsePython(originalText: string, previous?: ParsedPython, changes?: readonly TextChange[]): ParsedPython {
+  const deep = neutralizeDeepNesting(originalText);
+  const text = deep.text;
   let fragments: readonly TreeFragment[] | undefined;
-  if (previous && changes) fragments = TreeFragment.applyChanges(previous.fragments, changes);
-  const tree = parser.parse(text, fragments);
+  if (previous && changes && deep.regions.length === 0) fragments = TreeFragment.applyChanges(previous.fragments, changes);
   const lines = new LineIndex(text);
   const errors: ParseError[] = [];
+  for (const r of deep.regions) {
+    const { line, col } = lines.position(r.from);
+    errors.push({ line, col, from: r.from, to: r.to, message: `expression nested more than ${MAX_BRACKET_DEPTH} brackets deep: not analysed` });
+  }
+  let tree: Tree;
+  try {
+    tree = parser.parse(text, fragments);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    errors.push({ line: 1, col: 0, from: 0, to: 0, message: 'the file is too deeply nested to parse: not analysed' });
+    tree = parser.parse('');
+  }
   const cursor = tree.cursor();
   // iterative walk: deeply nested input must not overflow the stack
   for (;;) {

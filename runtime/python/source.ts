@@ -17,6 +17,8 @@ export interface SourceText {
   kind: 'python' | 'notebook';
   /** Maps a 1-based line of `text` to the user's line (and cell). */
   mapLine(line: number): { line: number; cell?: number };
+  /** Characters removed at the start of an analysed line (dedented selections); user col = col + colShift. */
+  colShift(line: number): number;
   /** Inverse of mapLine: the 1-based line of `text` for a user position, or null if it is not analysed. */
   unmapLine(line: number, cell?: number): number | null;
   /** Located messages about the source itself (skipped magics, malformed cells…). */
@@ -39,12 +41,14 @@ export function pythonSource(text: string): SourceText {
     kind: 'python',
     mapLine: (line) => ({ line }),
     unmapLine: (line) => line,
+    colShift: () => 0,
     notes: [],
   };
 }
 
-/** Only lines start..end (1-based, inclusive) of `text` are analysed; their common indentation is removed so a
- *  selection inside a function body still parses. Line numbers stay those of the file. */
+/** Only lines start..end (1-based, inclusive) of `text` are analysed — plus the file's top-level imports above them,
+ *  so `torch`/`nn` mean what they mean in the file; the selection's common indentation is removed so a selection
+ *  inside a function body still parses. Line numbers stay those of the file. */
 export function lineRangeSource(text: string, start: number, end: number): SourceText {
   const lines = text.split(/\r?\n/);
   if (start > lines.length) throw new SourceError(`--lines ${start}-${end}: the file has only ${lines.length} lines`);
@@ -56,7 +60,21 @@ export function lineRangeSource(text: string, start: number, end: number): Sourc
     indent = Math.min(indent, l.length - l.trimStart().length);
   }
   if (!Number.isFinite(indent)) indent = 0;
+  const keepImport = new Set<number>();
+  for (let i = 0; i < start - 1; i++) {
+    if (!/^(import\s|from\s+\S+\s+import\s)/.test(lines[i])) continue;
+    keepImport.add(i);
+    if (lines[i].includes('(') && !lines[i].includes(')')) {
+      for (let j = i + 1; j < start - 1; j++) {
+        keepImport.add(j);
+        if (lines[j].includes(')')) break;
+      }
+    } else {
+      for (let j = i; j < start - 2 && lines[j].trimEnd().endsWith('\\'); j++) keepImport.add(j + 1);
+    }
+  }
   const out = lines.map((l, i) => {
+    if (keepImport.has(i)) return l;
     if (i < start - 1 || i >= last) return '';
     return l.slice(Math.min(indent, l.length - l.trimStart().length));
   });
@@ -65,6 +83,7 @@ export function lineRangeSource(text: string, start: number, end: number): Sourc
     kind: 'python',
     mapLine: (line) => ({ line }),
     unmapLine: (line) => (line >= start && line <= last ? line : null),
+    colShift: (line) => (line >= start && line <= last && !keepImport.has(line - 1) ? Math.min(indent, lines[line - 1].length - lines[line - 1].trimStart().length) : 0),
     notes: [],
   };
 }
@@ -110,6 +129,7 @@ export function notebookSource(cells: readonly NotebookCell[]): SourceText {
     text: out.join('\n'),
     kind: 'notebook',
     mapLine: (line) => map[line - 1] ?? { line },
+    colShift: () => 0,
     unmapLine: (line, cell) => {
       if (cell === undefined) return null;
       const s = starts.get(cell);

@@ -1,0 +1,156 @@
+// `rnn-lens shapes` on hostile and ordinary inputs: binary file, 5 MB file, 10k nested parentheses, unbounded
+// recursion, infinite loops, malformed notebooks, a missing file, a directory — each ends with a result or a
+// one-line message (never a stack trace), within the process timeout. Also the JSON schema, --lines and notebooks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const tmp = mkdtempSync(join(tmpdir(), 'rnn-lens-shapes-'));
+
+function shapes(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'runtime/cli.ts'), 'shapes', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, content: string | Buffer): string {
+  const p = join(tmp, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+/** A failure is exactly one line on stderr with the rnn-lens prefix and no stack frames. */
+function assertOneLineFailure(r: { code: number | null; stderr: string }, pattern: RegExp): void {
+  assert.notEqual(r.code, 0);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /^rnn-lens: /);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  assert.match(r.stderr, pattern);
+}
+
+test('json output follows the fixture schema', () => {
+  const p = file('ok.py', 'import torch\nx = torch.zeros(3, 8, dtype=torch.long)\nh, c = torch.zeros(1, 3, 5), torch.zeros(1, 3, 5)\n');
+  const r = shapes(p, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.file, 'ok.py');
+  assert.deepEqual(out.records, [
+    { line: 2, col: 0, name: 'x', kind: 'tensor', shape: [3, 8], dtype: 'int64' },
+    { line: 3, col: 0, name: 'h', kind: 'tensor', shape: [1, 3, 5], dtype: 'float32' },
+    { line: 3, col: 3, name: 'c', kind: 'tensor', shape: [1, 3, 5], dtype: 'float32' },
+  ]);
+});
+
+test('human output: line:col name shape, then located diagnostics', () => {
+  const p = file('human.py', 'import torch\nimport torch.nn as nn\nlstm = nn.LSTM(4, 5)\nout, (h, c) = lstm(torch.randn(2, 3, 3))\nx = torch.arange(4)\n');
+  const r = shapes(p);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^5:0 x {2}Tensor\[int64\] \(4,\) = \[0, 1, 2, 3\]$/m);
+  assert.match(r.stdout, /^4:14 error RNNL-SHAPE: input\.size\(-1\) must be equal to input_size\. Expected 4, got 3$/m);
+});
+
+test('--lines analyses a selection (indented code is dedented, line numbers kept)', () => {
+  const p = file('sel.py', 'import torch\ndef f():\n    a = torch.zeros(2, 3)\n    b = a.t()\n    return b\n');
+  const r = shapes(p, '--json', '--lines', '3-4');
+  assert.equal(r.code, 0, r.stderr);
+  const recs = JSON.parse(r.stdout).records;
+  assert.deepEqual(recs.map((x: { line: number; col: number; name: string; shape: number[] }) => [x.line, x.col, x.name, x.shape]), [[3, 4, 'a', [2, 3]], [4, 4, 'b', [3, 2]]]);
+});
+
+test('notebooks: code cells in order, magics skipped, records located by cell and line', () => {
+  const nb = {
+    cells: [
+      { cell_type: 'markdown', source: ['# title'] },
+      { cell_type: 'code', source: ['%matplotlib inline\n', 'import torch\n', '!pip install x\n', 'x = torch.zeros(2, 5)'] },
+      { cell_type: 'code', source: 'y = x.unsqueeze(0)\n' },
+    ],
+    metadata: { kernelspec: { language: 'python' } },
+    nbformat: 4,
+  };
+  const r = shapes(file('nb.ipynb', JSON.stringify(nb)), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const recs = JSON.parse(r.stdout).records;
+  assert.deepEqual(recs, [
+    { line: 4, col: 0, name: 'x', cell: 1, kind: 'tensor', shape: [2, 5], dtype: 'float32' },
+    { line: 1, col: 0, name: 'y', cell: 2, kind: 'tensor', shape: [1, 2, 5], dtype: 'float32' },
+  ]);
+});
+
+test('hostile: binary file', () => {
+  const bytes = Buffer.alloc(4096);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 256;
+  assertOneLineFailure(shapes(file('bin.py', bytes)), /binary file/);
+});
+
+test('hostile: missing file and directory', () => {
+  assertOneLineFailure(shapes(join(tmp, 'nope.py')), /no such file/);
+  const d = join(tmp, 'adir');
+  mkdirSync(d, { recursive: true });
+  assertOneLineFailure(shapes(d), /is a directory/);
+});
+
+test('hostile: malformed notebooks', () => {
+  assertOneLineFailure(shapes(file('bad1.ipynb', '{"cells": [')), /not a valid notebook: JSON parse error/);
+  assertOneLineFailure(shapes(file('bad2.ipynb', '{"cells": 3}')), /not a valid notebook: no "cells" list/);
+  assertOneLineFailure(shapes(file('bad3.ipynb', '{"cells": [{"cell_type": "code", "source": 5}]}')), /cell "source" must be a string/);
+});
+
+test('hostile: 10k nested parentheses give a located message, the rest is analysed', () => {
+  const p = file('parens.py', `import torch\nx = ${'('.repeat(10000)}1${')'.repeat(10000)}\ny = torch.ones(2)\n`);
+  const r = shapes(p);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^2:0 error RNNL-SYNTAX: expression nested more than 200 brackets deep/m);
+  assert.match(r.stdout, /^3:0 y {2}Tensor\[float32\] \(2,\)/m);
+});
+
+test('hostile: unbounded recursion and infinite loops end with results', () => {
+  const p = file('loops.py', [
+    'import torch',
+    'def f(n):',
+    '    return f(n + 1)',
+    'a = f(0)',
+    'x = torch.zeros(2, 3)',
+    'while True:',
+    '    x = torch.cat([x, x], 0)',
+    'i = 0',
+    'h = torch.zeros(4)',
+    'while i < 10**9:',
+    '    i += 1',
+    '    h = h + 1',
+    'for k in range(10**12):',
+    '    h = h * 2',
+    'done = h.view(2, 2)',
+  ].join('\n'));
+  const r = shapes(p);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /call depth limit \(24\) reached in f\(\)/);
+  assert.match(r.stdout, /^7:4 x {2}Tensor\[float32\] \(\?, 3\)/m);
+  assert.match(r.stdout, /^15:0 done {2}Tensor\[float32\] \(2, 2\)/m);
+});
+
+test('hostile: a 5 MB file ends with a result', () => {
+  const lines = ['import torch', 'x = torch.zeros(3, 4)'];
+  let n = 0;
+  for (let i = 0; n < 5_000_000; i++) {
+    const l = i % 50 === 0 ? `y${i} = x.view(-1)` : `s${i} = "${'abcdefghij'.repeat(10)}"`;
+    lines.push(l);
+    n += l.length + 1;
+  }
+  const r = shapes(file('big.py', lines.join('\n')), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const recs = JSON.parse(r.stdout).records;
+  assert.deepEqual(recs[0], { line: 2, col: 0, name: 'x', kind: 'tensor', shape: [3, 4], dtype: 'float32' });
+  assert.ok(recs.length > 100);
+});
+
+test('usage errors are one line', () => {
+  assertOneLineFailure(shapes(), /usage: rnn-lens shapes/);
+  assertOneLineFailure(shapes(file('u.py', 'x = 1\n'), '--lines', 'abc'), /--lines expects A-B/);
+});
