@@ -20,6 +20,7 @@ import {
   join,
   list,
   sameValue,
+  snapshotValue,
   seqElem,
   str,
   truthy,
@@ -426,10 +427,10 @@ export class Interpreter {
     scope.set(name, value);
     const prev = this.bindings.get(nameNode.from);
     if (!prev) {
-      this.bindings.set(nameNode.from, { name, from: nameNode.from, to: nameNode.to, value, recorded, executions: 1 });
+      this.bindings.set(nameNode.from, { name, from: nameNode.from, to: nameNode.to, value: snapshotValue(value), recorded, executions: 1 });
     } else {
       prev.executions++;
-      if (!sameValue(prev.value, value)) prev.value = join(prev.value, value);
+      if (!sameValue(prev.value, value)) prev.value = join(prev.value, snapshotValue(value));
     }
   }
 

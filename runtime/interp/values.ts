@@ -369,6 +369,18 @@ export function seqElem(s: SeqValue): Value | undefined {
   return e;
 }
 
+/** A copy of a value as it is now, for a binding's record: lists/tuples are mutable (append, sort, item writes),
+ *  so the containers are copied (recursively, depth-bounded) and tensors shallowly (their shape/dtype at this
+ *  point); everything else is shared. */
+export function snapshotValue(v: Value, depth = 0): Value {
+  if (depth > 8) return v;
+  if (v.k === 'tensor') return { ...v };
+  if ((v.k === 'list' || v.k === 'tuple') && v.items !== null && v.items.length <= 256) {
+    return { ...v, items: v.items.map((it) => snapshotValue(it, depth + 1)) };
+  }
+  return v;
+}
+
 /** Value equality used to decide whether a loop reached a fixpoint (structural, shallow on objects). */
 export function sameValue(a: Value, b: Value, depth = 0): boolean {
   if (a === b) return true;

@@ -30,6 +30,8 @@ function inferMinusOne(src: Shape, target: Dim[], at: number): Dim {
   const factors = [...src];
   let numeric = 1;
   for (const o of others) {
+    // an unknown dim (null) equals nothing, not even another unknown: only named symbols cancel
+    if (o === null) return null;
     const i = factors.findIndex((f) => f === o);
     if (i >= 0) factors.splice(i, 1);
     else if (typeof o === 'number') numeric *= o;
