@@ -102,7 +102,7 @@ export class OrtRnnExecutor implements StackBackend {
         }
       }
     }
-    const y = Float32Array.from(res[io.y].data as Float32Array);
+    const y = (res[io.y].data as Float32Array).slice();
     for (const t of Object.values(res)) t.dispose();
     return { y, hN, cN, layers: input.wantLayers ? layers : null, notes: [] };
   }
