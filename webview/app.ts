@@ -123,8 +123,12 @@ export class App {
     }
     panes.append(list);
     this.main.replaceChildren(header, ...(messages ? [messages] : []), panes);
-    list.scrollTop = scrollTop;
-    this.applySelection(false);
+    this.applySelection(false, false);
+    // Scrolling reads layout: leave it to the next frame so drawing the run does not wait for a synchronous layout.
+    requestAnimationFrame(() => {
+      list.scrollTop = scrollTop;
+      this.scrollToSelection();
+    });
     this.lastRenderMs = performance.now() - t0;
     this.root.dataset.renderMs = this.lastRenderMs.toFixed(2);
     this.root.dataset.renders = String(Number(this.root.dataset.renders ?? 0) + 1);
@@ -187,18 +191,22 @@ export class App {
     if (opts.reveal && step) this.host.postMessage({ type: 'reveal', stepId: id, span: step.span, uri: this.source?.uri ?? null });
   }
 
-  private applySelection(focus: boolean): void {
+  private applySelection(focus: boolean, scroll = true): void {
     for (const [id, card] of this.cards) {
       const on = id === this.selected;
       card.classList.toggle('selected', on);
       card.setAttribute('aria-selected', String(on));
       card.tabIndex = on ? 0 : -1;
-      if (on) {
-        if (focus) card.focus({ preventScroll: true });
-        card.scrollIntoView?.({ block: 'nearest' });
-      }
+      if (on && focus) card.focus({ preventScroll: true });
     }
-    this.codePane?.select(this.selected);
+    this.codePane?.select(this.selected, scroll);
+    if (scroll) this.scrollToSelection();
+  }
+
+  private scrollToSelection(): void {
+    if (this.selected === null) return;
+    this.cards.get(this.selected)?.scrollIntoView?.({ block: 'nearest' });
+    this.codePane?.select(this.selected, true);
   }
 }
 

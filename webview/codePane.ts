@@ -9,7 +9,8 @@ import { h } from './dom';
 
 export interface CodePane {
   el: HTMLElement;
-  select(stepId: number | null): void;
+  /** Marks the step's lines; with `scroll`, also scrolls them into view (reads layout). */
+  select(stepId: number | null, scroll: boolean): void;
 }
 
 /** Splits `text` into lines of highlighted spans (class names from @lezer/highlight's classHighlighter). */
@@ -63,7 +64,7 @@ export function createCodePane(text: string, languageId: string, steps: Step[], 
   const el = h('pre', { class: 'code-pane', 'aria-label': 'source of the run' }, body);
   return {
     el,
-    select(stepId) {
+    select(stepId, scroll) {
       let first: HTMLElement | null = null;
       for (const r of rows) {
         const ids = (r.dataset.steps ?? '').split(' ');
@@ -71,7 +72,7 @@ export function createCodePane(text: string, languageId: string, steps: Step[], 
         r.classList.toggle('selected', on);
         if (on && !first) first = r;
       }
-      if (first) {
+      if (first && scroll) {
         const top = first.offsetTop - el.clientHeight / 3;
         el.scrollTo({ top: Math.max(0, top) });
       }

@@ -43,8 +43,39 @@ export function svgCanvas(width: number, height: number, cls: string, label: str
   return el;
 }
 
+/** Escapes text for markup. */
+export function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** One element as markup. Large drawings are built as strings and parsed once (innerHTML on the <svg>): thousands of
+ *  createElementNS/setAttribute calls cost 10× more. Attribute values and text are escaped. */
+export function mk(name: string, attrs: Attrs, inner = ''): string {
+  let out = `<${name}`;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    out += v === true ? ` ${k}` : ` ${k}="${esc(String(v))}"`;
+  }
+  return `${out}>${inner}</${name}>`;
+}
+
+/** An svgCanvas whose content is the given markup. */
+export function svgFrom(width: number, height: number, cls: string, label: string, markup: string): SVGSVGElement {
+  const el = svgCanvas(width, height, cls, label);
+  el.innerHTML = markup;
+  return el;
+}
+
+/** The pointer position in an SVG's own (viewBox) coordinates. */
+export function svgPoint(svg: SVGSVGElement, ev: MouseEvent): { x: number; y: number } {
+  const m = svg.getScreenCTM();
+  if (!m) return { x: 0, y: 0 };
+  const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(m.inverse());
+  return { x: p.x, y: p.y };
+}
+
 /** Hover texts: a drawing attaches `tipFor` to its root; hovering any element under it with data-tip-key asks it. */
-export type TipSource = (target: Element) => string | null;
+export type TipSource = (target: Element, ev: MouseEvent) => string | null;
 const tipSources = new WeakMap<Element, TipSource>();
 
 export function attachTips(root: Element, source: TipSource): void {
@@ -62,7 +93,7 @@ export function installTooltip(host: HTMLElement): Tooltip {
     for (let node: Element | null = target; node; node = node.parentElement) {
       const src = tipSources.get(node);
       if (src) {
-        const text = src(target);
+        const text = src(target, ev);
         if (text) tooltip.show(text, ev.clientX, ev.clientY);
         else tooltip.hide();
         return;
@@ -70,7 +101,20 @@ export function installTooltip(host: HTMLElement): Tooltip {
     }
     tooltip.hide();
   });
-  host.addEventListener('mousemove', (ev) => { if (!el.hidden) tooltip.move(ev.clientX, ev.clientY); });
+  host.addEventListener('mousemove', (ev) => {
+    const target = ev.target as Element | null;
+    if (target instanceof Element && target.hasAttribute('data-cells') && target.getAttribute('data-cells') !== '1') {
+      for (let node: Element | null = target; node; node = node.parentElement) {
+        const src = tipSources.get(node);
+        if (src) {
+          const text = src(target, ev);
+          if (text) tooltip.show(text, ev.clientX, ev.clientY);
+          return;
+        }
+      }
+    }
+    if (!el.hidden) tooltip.move(ev.clientX, ev.clientY);
+  });
   host.addEventListener('mouseleave', () => tooltip.hide());
   return tooltip;
 }

@@ -57,6 +57,10 @@ async function cardShots(page: Page, name: string, kinds: string[], theme: strin
   await page.evaluate(() => { const hd = document.querySelector<HTMLElement>('.run-header'); if (hd) hd.style.position = ''; });
 }
 
+/** Cells a drawing stands for: per-cell rects say data-cells="1", row bars of large grids say how many. */
+async function cells(page: Page, id: number, sel: string): Promise<number> {
+  return page.$$eval(`.step-card[data-step-id="${id}"] ${sel}`, (els) => els.reduce((a, e) => a + Number(e.getAttribute('data-cells')), 0));
+}
 async function count(page: Page, id: number, sel: string): Promise<number> {
   return page.$$eval(`.step-card[data-step-id="${id}"] ${sel}`, (els) => els.length);
 }
@@ -92,8 +96,8 @@ async function checkDrawings(page: Page, run: RunResult): Promise<void> {
         const T = out.shape[d.batchFirst ? 1 : 0];
         const B = out.shape[d.batchFirst ? 0 : 1];
         eq(d.lengths.length, B, `${what}: one length per batch row`);
-        eq(await count(page, id, 'rect.cell.pad'), B * T - sum(d.lengths), `${what}: pad cells = B×T − sum(lengths)`);
-        eq(await count(page, id, 'rect.cell.real'), sum(d.lengths), `${what}: real cells = sum(lengths)`);
+        eq(await cells(page, id, 'rect.cell.pad'), B * T - sum(d.lengths), `${what}: pad cells = B×T − sum(lengths)`);
+        eq(await cells(page, id, 'rect.cell.real'), sum(d.lengths), `${what}: real cells = sum(lengths)`);
         eq((await attrs(page, id, 'text.length-label', ['data-length'])).map((a) => Number(a['data-length'])), d.lengths, `${what}: lengths at the side`);
         if (out.data && out.shape.length === 2) {
           // the pad cells of the data really hold the padding value
@@ -116,15 +120,28 @@ async function checkDrawings(page: Page, run: RunResult): Promise<void> {
         const p = packedIn(step.outputs);
         assert.ok(p, `${what}: packed output`);
         eq(d.batchSizes, p.batchSizes, `${what}: details.batchSizes = PackedSequence.batch_sizes`);
-        const cols = await attrs(page, id, 'g.pack-column', ['data-t', 'data-count']);
-        eq(cols.length, p.batchSizes.length, `${what}: one column per time step`);
-        const heights: number[] = [];
-        for (let t = 0; t < cols.length; t++) heights.push(await count(page, id, `g.pack-column[data-t="${t}"] rect.pack-cell`));
-        eq(heights, p.batchSizes, `${what}: column heights = batch_sizes`);
-        const rows = await attrs(page, id, 'rect.packed-row', ['data-row', 'data-t', 'data-seq']);
-        eq(rows.length, p.data.shape[0], `${what}: one strip cell per packed data row`);
-        eq(rows.length, sum(d.lengths), `${what}: packed rows = sum(lengths)`);
-        eq(rows.map((r) => [Number(r['data-t']), Number(r['data-seq'])]), d.rowOrigin, `${what}: rows coloured by their source sequence`);
+        const large = await count(page, id, 'svg.pack-columns.large');
+        if (!large) {
+          const cols = await attrs(page, id, 'g.pack-column', ['data-t', 'data-count']);
+          eq(cols.length, p.batchSizes.length, `${what}: one column per time step`);
+          const heights: number[] = [];
+          for (let t = 0; t < cols.length; t++) heights.push(await count(page, id, `g.pack-column[data-t="${t}"] rect.pack-cell`));
+          eq(heights, p.batchSizes, `${what}: column heights = batch_sizes`);
+          const rows = await attrs(page, id, 'rect.packed-row', ['data-row', 'data-t', 'data-seq']);
+          eq(rows.length, p.data.shape[0], `${what}: one strip cell per packed data row`);
+          eq(rows.length, sum(d.lengths), `${what}: packed rows = sum(lengths)`);
+          eq(rows.map((r) => [Number(r['data-t']), Number(r['data-seq'])]), d.rowOrigin, `${what}: rows coloured by their source sequence`);
+        } else {
+          // large batches: one bar per sorted slot; a column's height is the number of bars crossing it
+          const bars = (await attrs(page, id, 'rect.pack-slot', ['data-slot', 'data-seq', 'data-t0', 'data-cells'])).map((a) => ({ seq: Number(a['data-seq']), t0: Number(a['data-t0']), n: Number(a['data-cells']) }));
+          const heights = p.batchSizes.map((_, t) => bars.filter((b) => b.t0 <= t && t < b.t0 + b.n).length);
+          eq(heights, p.batchSizes, `${what}: column heights (bars crossing each column) = batch_sizes`);
+          const drawnOrigin: [number, number][] = [];
+          heights.forEach((hgt, t) => { for (let k = 0; k < hgt; k++) drawnOrigin.push([t, bars[k].seq]); });
+          eq(drawnOrigin, d.rowOrigin, `${what}: packed rows read off the bars = rowOrigin`);
+          eq(Number((await attrs(page, id, 'canvas.packed-rows-canvas', ['data-total-rows']))[0]['data-total-rows']), sum(d.lengths), `${what}: packed rows = sum(lengths)`);
+          eq(p.data.shape[0], sum(d.lengths), `${what}: packed data rows = sum(lengths)`);
+        }
         const sums = await attrs(page, id, '.pack-sum', ['data-sum-batch-sizes', 'data-sum-lengths']);
         eq([Number(sums[0]['data-sum-batch-sizes']), Number(sums[0]['data-sum-lengths'])], [sum(p.batchSizes), sum(d.lengths)], `${what}: sums shown`);
         // rowOrigin is the data's own provenance: packed row r equals input[b, t] (batch-first input)
@@ -144,7 +161,7 @@ async function checkDrawings(page: Page, run: RunResult): Promise<void> {
         for (let l = 0; l < d.numLayers; l++) {
           for (let dir = 0; dir < D; dir++) {
             const lane = `g.rnn-lane[data-layer="${l}"][data-dir="${dir}"]`;
-            eq(await count(page, id, `${lane} rect.run-cell.active`), sum(d.lengths), `${what}: layer ${l} dir ${dir} runs sum(lengths) steps`);
+            eq(await cells(page, id, `${lane} rect.run-cell.active`), sum(d.lengths), `${what}: layer ${l} dir ${dir} runs sum(lengths) steps`);
             const reads = await attrs(page, id, `${lane} circle.hn-read`, ['data-b', 'data-t']);
             eq(reads.map((r) => Number(r['data-t'])), d.lengths.map((len) => (dir === 0 ? len - 1 : 0)), `${what}: layer ${l} dir ${dir} h_n read at ${dir ? 't = 0' : 'length − 1'}`);
           }
@@ -156,7 +173,7 @@ async function checkDrawings(page: Page, run: RunResult): Promise<void> {
         assert.ok(out);
         const B = d.lengths.length;
         const padCells = B * d.totalLength - sum(d.lengths);
-        eq(await count(page, id, 'rect.cell.pad'), padCells, `${what}: pad cells`);
+        eq(await cells(page, id, 'rect.cell.pad'), padCells, `${what}: pad cells`);
         const check = await attrs(page, id, '.pad-check', ['data-checked', 'data-nonzero']);
         eq(Number(check[0]['data-checked']), padCells, `${what}: every padded step checked`);
         eq(Number(check[0]['data-nonzero']), 0, `${what}: padding exactly 0`);

@@ -19,7 +19,7 @@ export function drawStep(step: Step, ctx: DrawContext): HTMLElement | null {
     case 'pad': return drawPad(step, d, ctx);
     case 'sort': return drawSort(d);
     case 'embed': return null; // its drawing is the values heat map, with padding rows hatched
-    case 'pack': return drawPack(d);
+    case 'pack': return drawPack(d, ctx.palette);
     case 'rnn': return drawRnn(step, d);
     case 'unpack': return drawUnpack(step, d);
     case 'unsort': return drawUnsort(step, d, ctx);

@@ -2,7 +2,7 @@
 // its ORIGINAL batch row, with a line from where a row was to where it goes. `permutation[k]` is the row that
 // lands at position k (sorted_indices for a sort; unsorted_indices for the un-sort back to the caller's order).
 import type { Step, StepDetails } from '../../runtime/steps/step';
-import { attachTips, h, s, svgCanvas } from '../dom';
+import { attachTips, h, mk, svgFrom } from '../dom';
 import { previous, seqClass, type DrawContext } from './context';
 
 interface OrderSpec {
@@ -25,27 +25,26 @@ function drawOrder(spec: OrderSpec): SVGSVGElement {
   const top = 18;
   const W = 40 + barW + gap + barW + 40;
   const H = top + B * rowH + 4;
-  const svg = svgCanvas(W, H, `order ${spec.cls}`, `${spec.beforeTitle} → ${spec.afterTitle}`);
-  svg.append(s('text', { class: 'axis-label', x: 40, y: 12 }, spec.beforeTitle));
-  svg.append(s('text', { class: 'axis-label', x: 40 + barW + gap, y: 12 }, spec.afterTitle));
+  let m = mk('text', { class: 'axis-label', x: 40, y: 12 }, spec.beforeTitle) + mk('text', { class: 'axis-label', x: 40 + barW + gap, y: 12 }, spec.afterTitle);
   const xAfter = 40 + barW + gap;
   for (let i = 0; i < B; i++) {
     const y = top + i * rowH;
     const o = spec.beforeOrigin[i];
-    svg.append(s('rect', { class: `order-bar before ${seqClass(o)}`, x: 40, y, width: Math.max(2, (barW * spec.lengthsBefore[i]) / maxLen), height: rowH - 2,
-      'data-pos': i, 'data-origin': o, 'data-length': spec.lengthsBefore[i] }));
-    if (rowH >= 12) svg.append(s('text', { class: 'axis-label', x: 34, y: y + rowH * 0.7, 'text-anchor': 'end' }, String(i)));
+    m += mk('rect', { class: `order-bar before ${seqClass(o)}`, x: 40, y, width: Math.max(2, (barW * spec.lengthsBefore[i]) / maxLen), height: rowH - 2,
+      'data-pos': i, 'data-origin': o, 'data-length': spec.lengthsBefore[i] });
+    if (rowH >= 12) m += mk('text', { class: 'axis-label', x: 34, y: y + rowH * 0.7, 'text-anchor': 'end' }, String(i));
   }
   for (let k = 0; k < B; k++) {
     const from = spec.permutation[k];
     const o = spec.beforeOrigin[from];
     const y = top + k * rowH;
     const yFrom = top + from * rowH + rowH / 2 - 1;
-    svg.append(s('path', { class: `order-link ${seqClass(o)}`, d: `M ${40 + barW + 4} ${yFrom} C ${40 + barW + gap / 2} ${yFrom}, ${40 + barW + gap / 2} ${y + rowH / 2 - 1}, ${xAfter - 4} ${y + rowH / 2 - 1}` }));
-    svg.append(s('rect', { class: `order-bar after ${spec.cls}-row ${seqClass(o)}`, x: xAfter, y, width: Math.max(2, (barW * spec.lengthsAfter[k]) / maxLen), height: rowH - 2,
-      'data-pos': k, 'data-from': from, 'data-origin': o, 'data-length': spec.lengthsAfter[k] }));
-    if (rowH >= 12) svg.append(s('text', { class: 'axis-label', x: xAfter + barW + 6, y: y + rowH * 0.7 }, `${k} ← ${from}`));
+    m += mk('path', { class: `order-link ${seqClass(o)}`, d: `M ${40 + barW + 4} ${yFrom} C ${40 + barW + gap / 2} ${yFrom}, ${40 + barW + gap / 2} ${y + rowH / 2 - 1}, ${xAfter - 4} ${y + rowH / 2 - 1}` });
+    m += mk('rect', { class: `order-bar after ${spec.cls}-row ${seqClass(o)}`, x: xAfter, y, width: Math.max(2, (barW * spec.lengthsAfter[k]) / maxLen), height: rowH - 2,
+      'data-pos': k, 'data-from': from, 'data-origin': o, 'data-length': spec.lengthsAfter[k] });
+    if (rowH >= 12) m += mk('text', { class: 'axis-label', x: xAfter + barW + 6, y: y + rowH * 0.7 }, `${k} ← ${from}`);
   }
+  const svg = svgFrom(W, H, `order ${spec.cls}`, `${spec.beforeTitle} → ${spec.afterTitle}`, m);
   attachTips(svg, (el) => {
     if (!el.classList.contains('order-bar')) return null;
     const pos = el.getAttribute('data-pos');

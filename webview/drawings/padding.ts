@@ -2,7 +2,7 @@
 // cells hatched, each row's length at its side. For unpacking, every pad cell is checked to be exactly the padding
 // value in the data, and the result is stated ("padding exactly 0 in all 12 cells").
 import type { Step, StepDetails, TensorValue } from '../../runtime/steps/step';
-import { attachTips, h, s, svgCanvas } from '../dom';
+import { attachTips, h, mk, svgFrom, svgPoint } from '../dom';
 import { fmt, outputTensors, strides } from '../values';
 import { cellSize, previous, seqClass, type DrawContext } from './context';
 
@@ -28,6 +28,10 @@ function cellValues(spec: GridSpec, b: number, t: number): number[] | null {
   return x.data.slice(base, base + feat);
 }
 
+/** Grids up to this many cells draw one rect per cell; larger ones one bar per row for the real part and one for
+ *  the padding (each rect says how many cells it stands for in data-cells), which keeps 64 × 50 batches fast. */
+export const PER_CELL_LIMIT = 1200;
+
 export function drawBatchGrid(spec: GridSpec): SVGSVGElement {
   const B = spec.lengths.length;
   const T = spec.T;
@@ -37,33 +41,39 @@ export function drawBatchGrid(spec: GridSpec): SVGSVGElement {
   const right = 56;
   const W = left + T * c + right;
   const H = top + B * c + 4;
-  const svg = svgCanvas(W, H, `batch-grid ${spec.cls}`, spec.label);
-  svg.setAttribute('data-b', String(B));
-  svg.setAttribute('data-t', String(T));
-  const showText = c >= 16 && spec.tensor !== null && spec.tensor.shape.length === 2 && spec.tensor.data !== null;
+  const perCell = B * T <= PER_CELL_LIMIT;
+  const showText = perCell && c >= 16 && spec.tensor !== null && spec.tensor.shape.length === 2 && spec.tensor.data !== null;
   const headStep = T > 20 ? 5 : 1;
-  for (let t = 0; t < T; t += headStep) {
-    svg.append(s('text', { class: 'axis-label', x: left + t * c + c / 2, y: top - 4, 'text-anchor': 'middle' }, String(t)));
-  }
+  let m = '';
+  for (let t = 0; t < T; t += headStep) m += mk('text', { class: 'axis-label', x: left + t * c + c / 2, y: top - 4, 'text-anchor': 'middle' }, String(t));
   for (let b = 0; b < B; b++) {
     const y = top + b * c;
-    if (c >= 9 || b % 5 === 0) svg.append(s('text', { class: 'axis-label', x: left - 6, y: y + c * 0.7, 'text-anchor': 'end' }, `row ${b}`));
-    const row = s('g', { class: `grid-row ${seqClass(b)}`, 'data-b': b });
-    for (let t = 0; t < T; t++) {
-      const real = t < spec.lengths[b];
-      row.append(s('rect', { class: `cell ${real ? 'real' : 'pad'}`, x: left + t * c, y, width: c - 1, height: c - 1, 'data-b': b, 'data-t': t }));
-      if (showText) {
-        const v = cellValues(spec, b, t);
-        if (v) row.append(s('text', { class: `cell-text ${real ? 'real' : 'pad'}`, x: left + t * c + c / 2 - 0.5, y: y + c * 0.68, 'text-anchor': 'middle' }, fmt(v[0])));
+    const len = Math.min(spec.lengths[b], T);
+    if (c >= 9 || b % 5 === 0) m += mk('text', { class: 'axis-label', x: left - 6, y: y + c * 0.7, 'text-anchor': 'end' }, `row ${b}`);
+    let row = '';
+    if (perCell) {
+      for (let t = 0; t < T; t++) {
+        const real = t < len;
+        row += mk('rect', { class: `cell ${real ? 'real' : 'pad'}`, x: left + t * c, y, width: c - 1, height: c - 1, 'data-b': b, 'data-t': t, 'data-cells': 1 });
+        if (showText) {
+          const v = cellValues(spec, b, t);
+          if (v) row += mk('text', { class: `cell-text ${real ? 'real' : 'pad'}`, x: left + t * c + c / 2 - 0.5, y: y + c * 0.68, 'text-anchor': 'middle' }, fmt(v[0]));
+        }
       }
+    } else {
+      if (len > 0) row += mk('rect', { class: 'cell real', x: left, y, width: len * c - 1, height: c - 1, 'data-b': b, 'data-cells': len });
+      if (T - len > 0) row += mk('rect', { class: 'cell pad', x: left + len * c, y, width: (T - len) * c - 1, height: c - 1, 'data-b': b, 'data-cells': T - len });
     }
-    svg.append(row);
-    svg.append(s('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7, 'data-b': b, 'data-length': spec.lengths[b] }, `len ${spec.lengths[b]}`));
+    m += mk('g', { class: `grid-row ${seqClass(b)}`, 'data-b': b }, row);
+    m += mk('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7, 'data-b': b, 'data-length': spec.lengths[b] }, `len ${spec.lengths[b]}`);
   }
-  attachTips(svg, (el) => {
-    const b = Number(el.getAttribute('data-b'));
-    const t = Number(el.getAttribute('data-t'));
+  const svg = svgFrom(W, H, `batch-grid ${spec.cls}`, spec.label, m);
+  svg.setAttribute('data-b', String(B));
+  svg.setAttribute('data-t', String(T));
+  attachTips(svg, (el, ev) => {
     if (!el.classList.contains('cell')) return null;
+    const b = Number(el.getAttribute('data-b'));
+    const t = el.hasAttribute('data-t') ? Number(el.getAttribute('data-t')) : Math.max(0, Math.min(T - 1, Math.floor((svgPoint(svg, ev).x - left) / c)));
     const real = t < spec.lengths[b];
     const v = cellValues(spec, b, t);
     const idx = spec.batchFirst ? `[${b}, ${t}]` : `[${t}, ${b}]`;

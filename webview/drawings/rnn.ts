@@ -3,7 +3,8 @@
 // the recurrence, and the cell where that direction's h_n is read (forward: last real step; backward: t = 0).
 // Final state: h_n as layers × directions × batch slots, each marked with the output cell it equals.
 import type { Step, StepDetails } from '../../runtime/steps/step';
-import { attachTips, h, s, svgCanvas } from '../dom';
+import { attachTips, h, mk, s, svgCanvas, svgFrom, svgPoint } from '../dom';
+import { PER_CELL_LIMIT } from './padding';
 import { cellSize, seqClass } from './context';
 
 export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): HTMLElement {
@@ -14,39 +15,43 @@ export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): H
   const c = cellSize(T, B * d.numLayers * D);
   const left = 48;
   const top = 18;
+  const perCell = B * T <= PER_CELL_LIMIT;
   for (let l = 0; l < d.numLayers; l++) {
     for (let dir = 0; dir < D; dir++) {
       const hIndex = l * D + dir;
       const W = Math.max(left + T * c + 70, 460);
       const H = top + B * c + 4;
-      const svg = svgCanvas(W, H, 'rnn-lane-svg', `layer ${l} ${dir ? 'backward' : 'forward'}`);
-      const lane = s('g', { class: 'rnn-lane', 'data-layer': l, 'data-dir': dir, 'data-hn-index': hIndex });
-      lane.append(s('text', { class: 'lane-title', x: left, y: 12 },
-        `layer ${l} · ${dir ? 'backward ←' : 'forward →'}${l > 0 ? ` · input = layer ${l - 1} output (${D * d.hiddenSize})` : ` · input ${d.inputSize}`} · h_n[${hIndex}]`));
+      let m = mk('text', { class: 'lane-title', x: left, y: 12 },
+        `layer ${l} · ${dir ? 'backward ←' : 'forward →'}${l > 0 ? ` · input = layer ${l - 1} output (${D * d.hiddenSize})` : ` · input ${d.inputSize}`} · h_n[${hIndex}]`);
       for (let b = 0; b < B; b++) {
         const y = top + b * c;
         const len = d.lengths[b];
-        if (c >= 9 || b % 5 === 0) lane.append(s('text', { class: 'axis-label', x: left - 6, y: y + c * 0.7, 'text-anchor': 'end' }, `row ${b}`));
-        for (let t = 0; t < T; t++) {
-          const active = t < len;
-          lane.append(s('rect', { class: `run-cell ${active ? `active ${seqClass(b)}` : 'idle'}`, x: left + t * c, y, width: c - 1, height: c - 1, 'data-b': b, 'data-t': t }));
+        if (c >= 9 || b % 5 === 0) m += mk('text', { class: 'axis-label', x: left - 6, y: y + c * 0.7, 'text-anchor': 'end' }, `row ${b}`);
+        if (perCell) {
+          for (let t = 0; t < T; t++) {
+            const active = t < len;
+            m += mk('rect', { class: `run-cell ${active ? `active ${seqClass(b)}` : 'idle'}`, x: left + t * c, y, width: c - 1, height: c - 1, 'data-b': b, 'data-t': t, 'data-cells': 1 });
+          }
+        } else {
+          m += mk('rect', { class: `run-cell active ${seqClass(b)}`, x: left, y, width: len * c - 1, height: c - 1, 'data-b': b, 'data-cells': len });
+          if (T > len) m += mk('rect', { class: 'run-cell idle', x: left + len * c, y, width: (T - len) * c - 1, height: c - 1, 'data-b': b, 'data-cells': T - len });
         }
         if (len > 1 && c >= 9) {
           const x0 = left + (dir ? len - 1 : 0) * c + c / 2;
           const x1 = left + (dir ? 0 : len - 1) * c + c / 2;
-          lane.append(s('line', { class: 'run-arrow', x1: x0, y1: y + c / 2 - 0.5, x2: x1, y2: y + c / 2 - 0.5 }));
+          m += mk('line', { class: 'run-arrow', x1: x0, y1: y + c / 2 - 0.5, x2: x1, y2: y + c / 2 - 0.5 });
         }
         const readT = dir ? 0 : len - 1;
-        lane.append(s('circle', { class: 'hn-read', cx: left + readT * c + c / 2 - 0.5, cy: y + c / 2 - 0.5, r: Math.max(2, c * 0.3), 'data-b': b, 'data-t': readT, 'data-hn-index': hIndex }));
-        lane.append(s('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7 }, `h_n@t${readT}`));
+        m += mk('circle', { class: 'hn-read', cx: left + readT * c + c / 2 - 0.5, cy: y + c / 2 - 0.5, r: Math.max(2, c * 0.3), 'data-b': b, 'data-t': readT, 'data-hn-index': hIndex });
+        m += mk('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7 }, `h_n@t${readT}`);
       }
-      svg.append(lane);
-      attachTips(svg, (el) => {
+      const svg = svgFrom(W, H, 'rnn-lane-svg', `layer ${l} ${dir ? 'backward' : 'forward'}`, mk('g', { class: 'rnn-lane', 'data-layer': l, 'data-dir': dir, 'data-hn-index': hIndex }, m));
+      attachTips(svg, (el, ev) => {
         const b = Number(el.getAttribute('data-b'));
-        const t = Number(el.getAttribute('data-t'));
+        const t = el.hasAttribute('data-t') ? Number(el.getAttribute('data-t')) : Math.max(0, Math.min(T - 1, Math.floor((svgPoint(svg, ev).x - left) / c)));
         if (el.classList.contains('hn-read')) return `h_n[${hIndex}, ${b}] is read here: layer ${l} ${dir ? 'backward' : 'forward'}, row ${b}, t = ${t}`;
         if (!el.classList.contains('run-cell')) return null;
-        return t < d.lengths[b] ? `row ${b} runs step t = ${t} (length ${d.lengths[b]})${d.packed ? '' : ''}` : `row ${b}: t = ${t} skipped (past length ${d.lengths[b]}; output is 0 here)`;
+        return t < d.lengths[b] ? `row ${b} runs step t = ${t} (length ${d.lengths[b]})` : `row ${b}: t = ${t} skipped (past length ${d.lengths[b]}; output is 0 here)`;
       });
       wrap.append(svg);
     }
