@@ -56,3 +56,28 @@ export async function runPaletteCommand(page: Page, title: string, timeoutMs = 3
   }
   await page.keyboard.press('Enter');
 }
+
+/** Opens a workspace file by clicking it in the Explorer (not Quick Open, whose history may offer other copies). */
+export async function openFromExplorer(page: Page, fileName: string): Promise<void> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.dblclick();
+  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 15_000 });
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+}
+
+/** Moves the cursor to a 1-based line (Ctrl+G), which also scrolls it into view. */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.locator('.monaco-editor textarea').first().focus();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Text of the visible editor lines, with the non-breaking spaces Monaco renders turned into spaces. */
+export async function editorText(page: Page): Promise<string> {
+  return (await page.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+}
