@@ -16,6 +16,7 @@ import { ShapeInlayHintsProvider } from './providers/inlayHints';
 import { DiagnosticsPublisher } from './providers/diagnostics';
 import { RnnQuickFixProvider } from './providers/codeActions';
 import { VisualizeCodeLensProvider } from './providers/codeLens';
+import { registerVisualizer, VISUALIZER_VIEW_ID } from './visualizer';
 
 /** What the extension returns from activate(): used by the extension-host tests and by the visualizer seam. */
 export interface RnnLensApi {
@@ -85,10 +86,13 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
     registerCommand(context, log, COMMAND_IDS.runSelection, (args?: RunSelectionArgs): Promise<RunSelectionResult | undefined> =>
       runSelection({ log, status, analysis }, args),
     );
+    // The visualizer (extension/visualizer/, its own issue) owns the panel view; Run Selection will feed it runs
+    // (visualizer.show(result, uri)) once the run engine exists. Until then the view shows its empty state.
+    const visualizer = registerVisualizer(context);
     registerCommand(context, log, COMMAND_IDS.showVisualizer, async () => {
-      // Seam for the visualizer (extension/visualizer/, its own issue): it registers the view and replaces this.
-      await vscode.window.showInformationMessage('RNN Lens: the visualizer is not part of this build yet.');
-      return false;
+      await vscode.commands.executeCommand(`${VISUALIZER_VIEW_ID}.focus`);
+      for (const e of visualizer.pageErrors) log.warn(`visualizer page: ${e}`);
+      return true;
     });
 
     diagnostics.refreshAll();

@@ -18,7 +18,7 @@ fi
 # System packages: chromium (UI tests), ripgrep (code-server's search), libkrb5-dev + pkg-config (its kerberos module
 # builds from source), build tools for the other native modules.
 missing=()
-for pkg in chromium ripgrep libkrb5-dev pkg-config g++ make python3; do
+for pkg in chromium ripgrep libkrb5-dev pkg-config g++ make python3 unzip curl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

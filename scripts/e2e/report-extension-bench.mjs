@@ -29,7 +29,7 @@ Measured by the e2e run (code-server 4.100.3, Node 20, this 2-core machine) on $
 | inside \`activate()\` (registering providers and commands) | ${activation.insideActivateMs.toFixed(1)} ms |
 | loaded at activation | the extension bundle only; the shape engine is evaluated on first use, onnxruntime never at activation |
 | hover request round trip on \`${hover?.file ?? '-'}\` (first / next) | ${hover ? `${hover.firstHoverMs.toFixed(1)} ms / ${hover.cachedHoverMs.toFixed(1)} ms` : '-'} |
-| \`rnn-lens.vsix\` | ${kb(vsix)} (${files} files) |
+| \`rnn-lens.vsix\` | ${kb(vsix)} (${files} files; onnxruntime-web's wasm binaries in dist/ort, for the run engine and the visualizer's WebGPU/wasm backend, are almost all of it) |
 | \`dist/extension.js\` inside it (minified, shape engine included) | ${kb(bundle)} |
 ${e2eSeconds ? `| whole e2e run (package, extension-host suite, UI suite; code-server already installed) | ${e2eSeconds} s |\n` : ''}<!-- /section:extension -->`;
 

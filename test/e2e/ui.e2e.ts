@@ -111,6 +111,16 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     await page.keyboard.press('Escape');
   });
 
+  test('palette: RNN Lens: Show Visualizer opens the visualizer view (empty state until a run exists)', async () => {
+    await runPaletteCommand(page, 'RNN Lens: Show Visualizer');
+    const outer = page.frameLocator('iframe.webview.ready').first();
+    const inner = outer.frameLocator('iframe#active-frame');
+    const empty = inner.locator('.empty-state');
+    await empty.waitFor({ timeout: 30_000 });
+    assert.match(await empty.innerText(), /No run yet\. Select the code that builds your batch/);
+    await screenshot(page, 'ui-visualizer-empty');
+  });
+
   test('Problems panel lists the gotchas with their codes; the enforce_sorted quick fix applies', async () => {
     await openFromExplorer(page, 'gotchas.py');
     await runPaletteCommand(page, 'View: Focus Problems');
