@@ -1476,7 +1476,7 @@ export class Interpreter {
 
   /** Ops kept as OpSites for the diagnostics (the rest are not stored, to keep memory flat on big files). */
   private recordOps(name: string): boolean {
-    return name.startsWith('rnn.') || /^nn\.(LSTM|GRU|RNN)/.test(name) || name === 'Tensor.__getitem__' || name.startsWith('F.') || name === 'nn.Embedding';
+    return name.startsWith('rnn.') || /^nn\.(LSTM|GRU|RNN|Embedding)/.test(name) || /^(Tensor|torch)\.(mean|sum|max)$/.test(name);
   }
 
   private opCall(op: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): OpCall {

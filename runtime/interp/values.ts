@@ -381,6 +381,13 @@ export function snapshotValue(v: Value, depth = 0): Value {
   return v;
 }
 
+function sameDims(a: readonly Dim[] | null, b: readonly Dim[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Value equality used to decide whether a loop reached a fixpoint (structural, shallow on objects). */
 export function sameValue(a: Value, b: Value, depth = 0): boolean {
   if (a === b) return true;
@@ -388,11 +395,11 @@ export function sameValue(a: Value, b: Value, depth = 0): boolean {
   switch (a.k) {
     case 'tensor': {
       const t = b as TensorValueA;
-      return a.dtype === t.dtype && JSON.stringify(a.shape) === JSON.stringify(t.shape);
+      return a.dtype === t.dtype && sameDims(a.shape, t.shape);
     }
     case 'packed': {
       const p = b as PackedValueA;
-      return sameValue(a.data, p.data, depth + 1) && JSON.stringify(a.batchSizes) === JSON.stringify(p.batchSizes);
+      return sameValue(a.data, p.data, depth + 1) && sameDims(a.batchSizes, p.batchSizes);
     }
     case 'int':
     case 'float':

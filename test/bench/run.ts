@@ -137,6 +137,7 @@ function main(): void {
   const text = section(results);
   const file = writeSection(text);
   process.stdout.write(text + `\n\nwritten to ${file}\n`);
+  spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'shapes.ts')], { cwd: root, stdio: 'inherit' }); // shape engine section
 }
 
 main();

@@ -56,7 +56,7 @@ export function packPadded(
   let sorted = known;
   if (known) {
     if (known.some((l) => l <= 0)) {
-      throw new ShapeError("Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0");
+      throw new ShapeError("Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0", 'RNNL004');
     }
     if (enforceSorted === true) {
       for (let i = 1; i < known.length; i++) {
