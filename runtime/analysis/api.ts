@@ -165,14 +165,14 @@ class AnalysisImpl implements Analysis {
     const bindings = [...this.interpreter.bindings.values()].sort((p, q) => p.from - q.from);
     for (const b of bindings) {
       if (!b.recorded) continue;
-      const body = recordBody(b.value);
+      const body = recordBody(b.snapshot);
       if (!body) continue;
       const span = this.span(b.from, b.to);
       const shift = this.source.colShift(lines.position(b.from).line);
-      const rec = { line: span.line, col: lines.byteColumn(b.from) + shift, name: b.name, ...body, span, text: describeValue(b.value, rnnTupleNames(b.value)) } as ShapeRecord;
+      const rec = { line: span.line, col: lines.byteColumn(b.from) + shift, name: b.name, ...body, span, text: describeValue(b.snapshot, rnnTupleNames(b.snapshot)) } as ShapeRecord;
       if (span.cell !== undefined) rec.cell = span.cell;
       this.records.push(rec);
-      const label = inlayLabel(b.value);
+      const label = inlayLabel(b.snapshot);
       if (label) {
         const h: InlayHint = { line: span.line, col: span.endCol, label };
         if (span.cell !== undefined) h.cell = span.cell;
@@ -227,7 +227,7 @@ class AnalysisImpl implements Analysis {
     }
     const name = this.parsed.text.slice(node.from, node.to);
     const b = this.interpreter.bindings.get(node.from);
-    if (b) return { from: node.from, to: node.to, name, value: b.value };
+    if (b) return { from: node.from, to: node.to, name, value: b.snapshot };
     const u = this.interpreter.uses.get(node.from);
     if (u) return { from: node.from, to: node.to, name, value: u.value };
     return null;

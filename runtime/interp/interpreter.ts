@@ -74,7 +74,12 @@ export interface Binding {
   name: string;
   from: number;
   to: number;
+  /** The bound value itself (joined over executions; the same object the program holds, so identity-based
+   *  consumers such as the run engine can match it with op events). */
   value: Value;
+  /** The value as it was when bound (lists/tuples copied), joined over executions: what records and hovers show,
+   *  unaffected by later in-place mutation (append, sort, item writes). */
+  snapshot: Value;
   /** true for assignment and for-loop targets (what the fixture records), false for parameters etc. */
   recorded: boolean;
   executions: number;
@@ -427,10 +432,11 @@ export class Interpreter {
     scope.set(name, value);
     const prev = this.bindings.get(nameNode.from);
     if (!prev) {
-      this.bindings.set(nameNode.from, { name, from: nameNode.from, to: nameNode.to, value: snapshotValue(value), recorded, executions: 1 });
+      this.bindings.set(nameNode.from, { name, from: nameNode.from, to: nameNode.to, value, snapshot: snapshotValue(value), recorded, executions: 1 });
     } else {
       prev.executions++;
-      if (!sameValue(prev.value, value)) prev.value = join(prev.value, snapshotValue(value));
+      if (!sameValue(prev.snapshot, value)) prev.snapshot = join(prev.snapshot, snapshotValue(value));
+      if (prev.value !== value && !sameValue(prev.value, value)) prev.value = join(prev.value, value);
     }
   }
 
