@@ -4,11 +4,12 @@
 //   npm run bench [-- --only A]      (B takes several minutes: the reference backend runs it once)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { WORKLOADS, workloadLengths, type Workload } from './workloads';
 
 const root = join(__dirname, '../..');
+const loadAtStart = loadavg()[0];
 const PYTHON = '/usr/bin/python3';
 
 interface Measurement {
@@ -78,6 +79,7 @@ function section(results: { w: Workload; rows: Measurement[] }[]): string {
   lines.push('<!-- section:rnn -->', '## RNN runtime', '');
   lines.push(`Measured by \`npm run bench\` (test/bench/run.ts) on ${new Date().toISOString().slice(0, 10)}, one run, same machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}.`);
   lines.push('Each runner in its own process; time = one `rnnForward` call (TypeScript) or one `module(input)` call under `torch.no_grad()` (PyTorch) on the already packed / padded input; "cold" = first call (for wasm it includes building the ONNX graph and creating the session). Ratio = median / median of PyTorch with the same thread count (reference: vs PyTorch 1 thread).');
+  lines.push(`Machine load (1-minute load average) at start ${loadAtStart.toFixed(1)}, at end ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: above ~1 the figures are inflated by other processes.`);
   lines.push('');
   for (const { w, rows } of results) {
     const lens = workloadLengths(w);
