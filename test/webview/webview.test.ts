@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { PackedValue, RunResult, Step, TensorValue, Value } from '../../runtime/steps/step';
+import type { RunResult } from '../../runtime/steps/step';
+import { attrs, cardShots, checkDrawings, count, counter, eq, SHOTS } from './checks';
 import { PROTOCOL_VERSION, type ToWebview } from '../../webview/protocol';
-import { applyTheme, loadFixture, pageErrors, post, ROOT, sent, startHarness, type Harness } from './harness';
+import { applyTheme, loadFixture, pageErrors, post, sent, startHarness, type Harness } from './harness';
 
 const SEEDS = ['seed_000_pack_chars', 'seed_001_lstm_basics', 'seed_002_pad_pack', 'seed_003_bilstm_lens', 'seed_004_lstm_course'];
-const SHOTS = join(ROOT, 'test-results/webview');
 
 function showMessage(name: string, result?: RunResult): ToWebview {
   const fx = loadFixture(name);
@@ -28,199 +28,6 @@ async function show(page: Page, name: string, result?: RunResult): Promise<RunRe
   return (msg as Extract<ToWebview, { type: 'show' }>).result;
 }
 
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-
-function tensorIn(values: Step['outputs']): TensorValue | null {
-  for (const nv of values) {
-    const v: Value = nv.value;
-    if (v.kind === 'tensor') return v;
-    if (v.kind === 'tuple' && v.items[0]?.kind === 'tensor') return v.items[0];
-  }
-  return null;
-}
-function packedIn(values: Step['outputs']): PackedValue | null {
-  for (const nv of values) if (nv.value.kind === 'packed') return nv.value;
-  return null;
-}
-
-/** Attribute lists of the elements matching `sel` inside the card of step `id`. */
-async function attrs(page: Page, id: number, sel: string, names: string[]): Promise<Record<string, string | null>[]> {
-  return page.$$eval(`.step-card[data-step-id="${id}"] ${sel}`, (els, ns) => els.map((e) => Object.fromEntries(ns.map((n) => [n, e.getAttribute(n)]))), names);
-}
-/** Screenshots of single cards: the sticky run header would cover a card scrolled under it, so unstick it. */
-async function cardShots(page: Page, name: string, kinds: string[], theme: string): Promise<void> {
-  await page.evaluate(() => { const hd = document.querySelector<HTMLElement>('.run-header'); if (hd) hd.style.position = 'static'; });
-  for (const kind of kinds) {
-    const card = page.locator(`.step-card[data-kind="${kind}"]`).last();
-    if (await card.count()) await card.screenshot({ path: join(SHOTS, `${name}-card-${kind}-${theme}.png`) });
-  }
-  await page.evaluate(() => { const hd = document.querySelector<HTMLElement>('.run-header'); if (hd) hd.style.position = ''; });
-}
-
-/** Cells a drawing stands for: per-cell rects say data-cells="1", row bars of large grids say how many. */
-async function cells(page: Page, id: number, sel: string): Promise<number> {
-  return page.$$eval(`.step-card[data-step-id="${id}"] ${sel}`, (els) => els.reduce((a, e) => a + Number(e.getAttribute('data-cells')), 0));
-}
-async function count(page: Page, id: number, sel: string): Promise<number> {
-  return page.$$eval(`.step-card[data-step-id="${id}"] ${sel}`, (els) => els.length);
-}
-
-let assertions = 0;
-function eq<T>(actual: T, expected: T, what: string): void {
-  assertions++;
-  assert.deepEqual(actual, expected, what);
-}
-
-/** Checks every card's drawing against the step's data; returns how many checks ran. */
-async function checkDrawings(page: Page, run: RunResult): Promise<void> {
-  eq(await page.$$eval('.step-card', (els) => els.length), run.steps.length, 'one card per step');
-  const transforms = await page.$$eval('.step-card .transform', (els) => els.map((e) => e.textContent));
-  eq(transforms, run.steps.map((s) => s.transform), 'each card header shows its transform');
-  for (const step of run.steps) {
-    const d = step.details;
-    const id = step.id;
-    const what = `step ${id} (${step.kind}, line ${step.span.line})`;
-    switch (d.kind) {
-      case 'vocab':
-        eq(await page.$$eval(`.step-card[data-step-id="${id}"] .vocab-token`, (els) => els.map((e) => e.getAttribute('data-token'))), d.tokens, `${what}: vocabulary chips`);
-        break;
-      case 'index':
-        for (let b = 0; b < d.sequences.length; b++) {
-          const cells = await attrs(page, id, `.index-seq[data-b="${b}"] .index-cell`, ['data-index']);
-          eq(cells.map((c) => Number(c['data-index'])), d.sequences[b].indices, `${what}: indices of sequence ${b}`);
-        }
-        break;
-      case 'pad': {
-        const out = tensorIn(step.outputs);
-        assert.ok(out, `${what}: has an output tensor`);
-        const T = out.shape[d.batchFirst ? 1 : 0];
-        const B = out.shape[d.batchFirst ? 0 : 1];
-        eq(d.lengths.length, B, `${what}: one length per batch row`);
-        eq(await cells(page, id, 'rect.cell.pad'), B * T - sum(d.lengths), `${what}: pad cells = B×T − sum(lengths)`);
-        eq(await cells(page, id, 'rect.cell.real'), sum(d.lengths), `${what}: real cells = sum(lengths)`);
-        eq((await attrs(page, id, 'text.length-label', ['data-length'])).map((a) => Number(a['data-length'])), d.lengths, `${what}: lengths at the side`);
-        if (out.data && out.shape.length === 2) {
-          // the pad cells of the data really hold the padding value
-          for (let b = 0; b < B; b++) for (let t = d.lengths[b]; t < T; t++) eq(out.data[b * T + t], d.paddingValue, `${what}: data[${b}, ${t}] is padding`);
-        }
-        break;
-      }
-      case 'sort': {
-        const rows = await attrs(page, id, 'rect.sort-row', ['data-pos', 'data-from', 'data-length']);
-        eq(rows.map((r) => Number(r['data-from'])), d.permutation, `${what}: rows arrive from permutation`);
-        eq(rows.map((r) => Number(r['data-length'])), d.lengthsAfter, `${what}: sorted lengths`);
-        eq(d.permutation.map((p) => d.lengthsBefore[p]), d.lengthsAfter, `${what}: lengthsAfter = lengthsBefore[permutation]`);
-        const pack = run.steps.find((s) => s.details.kind === 'pack' && s.id > id && (s.details as { sortedIndices: number[] | null }).sortedIndices);
-        if (pack && step.title.includes('inside pack')) {
-          eq(d.permutation, packedIn(pack.outputs)?.sortedIndices, `${what}: permutation = the PackedSequence's sorted_indices`);
-        }
-        break;
-      }
-      case 'pack': {
-        const p = packedIn(step.outputs);
-        assert.ok(p, `${what}: packed output`);
-        eq(d.batchSizes, p.batchSizes, `${what}: details.batchSizes = PackedSequence.batch_sizes`);
-        const large = await count(page, id, 'svg.pack-columns.large');
-        if (!large) {
-          const cols = await attrs(page, id, 'g.pack-column', ['data-t', 'data-count']);
-          eq(cols.length, p.batchSizes.length, `${what}: one column per time step`);
-          const heights: number[] = [];
-          for (let t = 0; t < cols.length; t++) heights.push(await count(page, id, `g.pack-column[data-t="${t}"] rect.pack-cell`));
-          eq(heights, p.batchSizes, `${what}: column heights = batch_sizes`);
-          const rows = await attrs(page, id, 'rect.packed-row', ['data-row', 'data-t', 'data-seq']);
-          eq(rows.length, p.data.shape[0], `${what}: one strip cell per packed data row`);
-          eq(rows.length, sum(d.lengths), `${what}: packed rows = sum(lengths)`);
-          eq(rows.map((r) => [Number(r['data-t']), Number(r['data-seq'])]), d.rowOrigin, `${what}: rows coloured by their source sequence`);
-        } else {
-          // large batches: one bar per sorted slot; a column's height is the number of bars crossing it
-          const bars = (await attrs(page, id, 'rect.pack-slot', ['data-slot', 'data-seq', 'data-t0', 'data-cells'])).map((a) => ({ seq: Number(a['data-seq']), t0: Number(a['data-t0']), n: Number(a['data-cells']) }));
-          const heights = p.batchSizes.map((_, t) => bars.filter((b) => b.t0 <= t && t < b.t0 + b.n).length);
-          eq(heights, p.batchSizes, `${what}: column heights (bars crossing each column) = batch_sizes`);
-          const drawnOrigin: [number, number][] = [];
-          heights.forEach((hgt, t) => { for (let k = 0; k < hgt; k++) drawnOrigin.push([t, bars[k].seq]); });
-          eq(drawnOrigin, d.rowOrigin, `${what}: packed rows read off the bars = rowOrigin`);
-          eq(Number((await attrs(page, id, 'canvas.packed-rows-canvas', ['data-total-rows']))[0]['data-total-rows']), sum(d.lengths), `${what}: packed rows = sum(lengths)`);
-          eq(p.data.shape[0], sum(d.lengths), `${what}: packed data rows = sum(lengths)`);
-        }
-        const sums = await attrs(page, id, '.pack-sum', ['data-sum-batch-sizes', 'data-sum-lengths']);
-        eq([Number(sums[0]['data-sum-batch-sizes']), Number(sums[0]['data-sum-lengths'])], [sum(p.batchSizes), sum(d.lengths)], `${what}: sums shown`);
-        // rowOrigin is the data's own provenance: packed row r equals input[b, t] (batch-first input)
-        const x = tensorIn(step.inputs);
-        if (x?.data && p.data.data && d.batchFirst && x.shape.length === 3) {
-          const [, T, F] = x.shape;
-          d.rowOrigin.forEach(([t, b], r) => {
-            const want = x.data!.slice((b * T + t) * F, (b * T + t + 1) * F);
-            eq(p.data.data!.slice(r * F, (r + 1) * F), want, `${what}: packed row ${r} = input[${b}, ${t}]`);
-          });
-        }
-        break;
-      }
-      case 'rnn': {
-        const D = d.bidirectional ? 2 : 1;
-        eq(await count(page, id, 'g.rnn-lane'), d.numLayers * D, `${what}: one lane per layer and direction`);
-        for (let l = 0; l < d.numLayers; l++) {
-          for (let dir = 0; dir < D; dir++) {
-            const lane = `g.rnn-lane[data-layer="${l}"][data-dir="${dir}"]`;
-            eq(await cells(page, id, `${lane} rect.run-cell.active`), sum(d.lengths), `${what}: layer ${l} dir ${dir} runs sum(lengths) steps`);
-            const reads = await attrs(page, id, `${lane} circle.hn-read`, ['data-b', 'data-t']);
-            eq(reads.map((r) => Number(r['data-t'])), d.lengths.map((len) => (dir === 0 ? len - 1 : 0)), `${what}: layer ${l} dir ${dir} h_n read at ${dir ? 't = 0' : 'length − 1'}`);
-          }
-        }
-        break;
-      }
-      case 'unpack': {
-        const out = tensorIn(step.outputs);
-        assert.ok(out);
-        const B = d.lengths.length;
-        const padCells = B * d.totalLength - sum(d.lengths);
-        eq(await cells(page, id, 'rect.cell.pad'), padCells, `${what}: pad cells`);
-        const check = await attrs(page, id, '.pad-check', ['data-checked', 'data-nonzero']);
-        eq(Number(check[0]['data-checked']), padCells, `${what}: every padded step checked`);
-        eq(Number(check[0]['data-nonzero']), 0, `${what}: padding exactly 0`);
-        break;
-      }
-      case 'unsort': {
-        const rows = await attrs(page, id, 'rect.unsort-row', ['data-from']);
-        eq(rows.map((r) => Number(r['data-from'])), d.permutation, `${what}: rows come from unsorted_indices`);
-        const rnn = run.steps.find((s) => s.details.kind === 'rnn' && s.id < id);
-        const packed = rnn ? packedIn(rnn.outputs) : null;
-        if (packed?.unsortedIndices) eq(d.permutation, packed.unsortedIndices, `${what}: permutation = unsorted_indices`);
-        // un-sorting restores the caller's order: permutation is the inverse of sorted_indices
-        if (packed?.sortedIndices) eq(d.permutation.map((k) => packed.sortedIndices![k]), d.permutation.map((_, i) => i), `${what}: sorted[unsorted[i]] = i`);
-        break;
-      }
-      case 'final-state': {
-        const slices = await attrs(page, id, 'rect.hn-slice', ['data-layer', 'data-dir', 'data-b', 'data-equals']);
-        const hn = tensorIn(step.inputs);
-        assert.ok(hn);
-        const B = hn.shape[1];
-        eq(slices.length, d.numLayers * d.numDirections * B, `${what}: h_n drawn as layers × directions × batch`);
-        const outStep = step.inputs.find((nv) => nv.value.kind === 'tensor' && nv.value.shape.length === 3 && nv !== step.inputs[0]);
-        const out = outStep?.value.kind === 'tensor' ? outStep.value : null;
-        for (const s of slices) {
-          const l = Number(s['data-layer']);
-          const dir = Number(s['data-dir']);
-          const b = Number(s['data-b']);
-          const want = d.sliceEqualsOutputStep?.[l][dir][b] ?? null;
-          eq(s['data-equals'], want === null ? 'none' : String(want), `${what}: h_n[${l * d.numDirections + dir}, ${b}] marked`);
-          if (want !== null && out?.data && hn.data) {
-            const H = hn.shape[2];
-            const [, T, DH] = out.shape;
-            const slice = hn.data.slice(((l * d.numDirections + dir) * B + b) * H, ((l * d.numDirections + dir) * B + b + 1) * H);
-            const cell = out.data.slice((b * T + want) * DH + dir * H, (b * T + want) * DH + (dir + 1) * H);
-            eq(slice.every((v, i) => Math.abs(v - cell[i]) <= 1e-6), true, `${what}: h_n slice equals output[${b}, ${want}] in the data`);
-          }
-        }
-        break;
-      }
-      case 'embed': case 'other':
-        break;
-      default:
-        throw new Error(`unhandled kind ${(d as { kind: string }).kind}`);
-    }
-  }
-}
-
 describe('visualizer page in Chromium', { timeout: 180_000 }, () => {
   let hx: Harness;
   let page: Page;
@@ -232,7 +39,7 @@ describe('visualizer page in Chromium', { timeout: 180_000 }, () => {
   });
   after(async () => {
     await hx?.close();
-    console.log(`# DOM assertions: ${assertions}`);
+    console.log(`# DOM assertions: ${counter.assertions}`);
   });
 
   test('empty state tells what to do, and the page says ready with its protocol version', async () => {
@@ -318,7 +125,7 @@ describe('visualizer page in Chromium', { timeout: 180_000 }, () => {
     assert.match(tip ?? '', /seq_tensor\[1, 0\] = 12 't'/);
     await page.hover(`.step-card[data-step-id="${pad.id}"] rect.cell[data-b="1"][data-t="6"]`);
     assert.match((await page.textContent('.tooltip')) ?? '', /= 0 '<pad>' — padding/);
-    assertions += 2;
+    counter.assertions += 2;
   });
 
   test('bad messages are reported to the host, not thrown', async () => {

@@ -23,7 +23,7 @@ export function drawStep(step: Step, ctx: DrawContext): HTMLElement | null {
     case 'rnn': return drawRnn(step, d);
     case 'unpack': return drawUnpack(step, d);
     case 'unsort': return drawUnsort(step, d, ctx);
-    case 'final-state': return drawFinalState(d);
+    case 'final-state': return drawFinalState(step, d);
     case 'other': return null;
     default: return assertNever(d, 'step kind');
   }

@@ -2,7 +2,7 @@
 // steps each sequence runs (only its own length when packed; all T, padding included, when not), the direction of
 // the recurrence, and the cell where that direction's h_n is read (forward: last real step; backward: t = 0).
 // Final state: h_n as layers × directions × batch slots, each marked with the output cell it equals.
-import type { Step, StepDetails } from '../../runtime/steps/step';
+import type { Step, StepDetails, TensorValue } from '../../runtime/steps/step';
 import { attachTips, h, mk, s, svgCanvas, svgFrom, svgPoint } from '../dom';
 import { PER_CELL_LIMIT } from './padding';
 import { cellSize, seqClass } from './context';
@@ -62,42 +62,67 @@ export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): H
   return wrap;
 }
 
-export function drawFinalState(d: Extract<StepDetails, { kind: 'final-state' }>): HTMLElement {
+export function drawFinalState(step: Step, d: Extract<StepDetails, { kind: 'final-state' }>): HTMLElement {
   const L = d.numLayers;
   const D = d.numDirections;
   const eq = d.sliceEqualsOutputStep;
-  const B = eq ? eq[0][0].length : d.equalsOutputStep.length;
+  // h_n itself: the input tensor shaped (layers × directions, B, H)
+  const hn = step.inputs.map((nv) => nv.value).find((v): v is TensorValue => v.kind === 'tensor' && v.shape.length === 3 && v.shape[0] === L * D) ?? null;
+  const B = hn ? hn.shape[1] : eq ? eq[0][0].length : d.equalsOutputStep.length;
   const c = Math.max(10, Math.min(40, Math.floor(640 / Math.max(B, 1))));
   const left = 150;
   const top = 18;
-  const W = left + B * c + 8;
-  const H = top + L * D * (c + 6) + 4;
-  const svg = svgCanvas(W, H, 'hn-grid', `h_n: ${L} layers × ${D} directions × ${B} rows`);
-  if (B <= 40) for (let b = 0; b < B; b++) svg.append(s('text', { class: 'axis-label', x: left + b * c + c / 2, y: top - 5, 'text-anchor': 'middle' }, `b${b}`));
-  for (let l = 0; l < L; l++) {
-    for (let dir = 0; dir < D; dir++) {
-      const i = l * D + dir;
-      const y = top + i * (c + 6);
-      svg.append(s('text', { class: 'axis-label', x: left - 8, y: y + c * 0.65, 'text-anchor': 'end' }, `h_n[${i}] layer ${l} ${D === 2 ? (dir ? 'bwd' : 'fwd') : ''}`));
-      for (let b = 0; b < B; b++) {
-        const t = eq ? eq[l][dir][b] : (l === L - 1 && dir === D - 1 ? d.equalsOutputStep[b] : null);
-        svg.append(s('rect', { class: `hn-slice ${t === null || t === undefined ? 'no-equal' : `equal ${seqClass(b)}`}`, x: left + b * c, y, width: c - 2, height: c,
-          'data-layer': l, 'data-dir': dir, 'data-b': b, 'data-equals': t ?? 'none' }));
-        if (t !== null && t !== undefined && c >= 22) svg.append(s('text', { class: 'cell-text', x: left + b * c + c / 2 - 1, y: y + c * 0.65, 'text-anchor': 'middle' }, `t${t}`));
+  const rows = (hn ? L * D : 0) + (d.equalsOutputStep.length ? 1 : 0);
+  const wrap = h('div', { class: 'drawing final-state' });
+  if (rows > 0) {
+    const W = left + B * c + 8;
+    const H = top + rows * (c + 6) + 4;
+    const svg = svgCanvas(W, H, 'hn-grid', `h_n: ${L} layers × ${D} directions × ${B} rows`);
+    if (B <= 40) for (let b = 0; b < B; b++) svg.append(s('text', { class: 'axis-label', x: left + b * c + c / 2, y: top - 5, 'text-anchor': 'middle' }, `b${b}`));
+    const cellText = (t: number | null | undefined, x: number, y: number): void => {
+      if (t !== null && t !== undefined && c >= 22) svg.append(s('text', { class: 'cell-text', x: x + c / 2 - 1, y: y + c * 0.65, 'text-anchor': 'middle' }, `t${t}`));
+    };
+    let row = 0;
+    if (hn) {
+      for (let l = 0; l < L; l++) {
+        for (let dir = 0; dir < D; dir++, row++) {
+          const i = l * D + dir;
+          const y = top + row * (c + 6);
+          svg.append(s('text', { class: 'axis-label', x: left - 8, y: y + c * 0.65, 'text-anchor': 'end' }, `h_n[${i}] layer ${l} ${D === 2 ? (dir ? 'bwd' : 'fwd') : ''}`));
+          for (let b = 0; b < B; b++) {
+            const t = eq ? eq[l]?.[dir]?.[b] ?? null : undefined;
+            const cls = t === undefined ? 'unknown' : t === null ? 'no-equal' : `equal ${seqClass(b)}`;
+            svg.append(s('rect', { class: `hn-slice ${cls}`, x: left + b * c, y, width: c - 2, height: c,
+              'data-layer': l, 'data-dir': dir, 'data-b': b, 'data-equals': t === undefined ? 'unknown' : t ?? 'none' }));
+            cellText(t, left + b * c, y);
+          }
+        }
       }
     }
+    if (d.equalsOutputStep.length) {
+      const y = top + row * (c + 6);
+      svg.append(s('text', { class: 'axis-label', x: left - 8, y: y + c * 0.65, 'text-anchor': 'end' }, 'selected = output at'));
+      d.equalsOutputStep.forEach((t, b) => {
+        svg.append(s('rect', { class: `sel-equals ${t === null ? 'no-equal' : `equal ${seqClass(b)}`}`, x: left + b * c, y, width: c - 2, height: c, 'data-b': b, 'data-equals': t ?? 'none' }));
+        cellText(t, left + b * c, y);
+      });
+    }
+    attachTips(svg, (el) => {
+      const b = el.getAttribute('data-b');
+      const t = el.getAttribute('data-equals');
+      if (el.classList.contains('sel-equals')) return t === 'none' ? `${d.selection} row ${b} equals no output cell` : `${d.selection} row ${b} = output[${b}, ${t}]`;
+      if (!el.classList.contains('hn-slice')) return null;
+      const l = Number(el.getAttribute('data-layer'));
+      const dir = Number(el.getAttribute('data-dir'));
+      const half = D === 2 ? (dir ? ', backward half' : ', forward half') : '';
+      const i = l * D + dir;
+      if (t === 'unknown') return `h_n[${i}, ${b}] (layer ${l}${D === 2 ? (dir ? ' backward' : ' forward') : ''})`;
+      return t === 'none'
+        ? `h_n[${i}, ${b}] (layer ${l}) equals no output cell: only the last layer's states appear in output`
+        : `h_n[${i}, ${b}] = output[${b}, ${t}${half}]`;
+    });
+    wrap.append(svg);
   }
-  attachTips(svg, (el) => {
-    if (!el.classList.contains('hn-slice')) return null;
-    const l = el.getAttribute('data-layer');
-    const dir = Number(el.getAttribute('data-dir'));
-    const b = el.getAttribute('data-b');
-    const t = el.getAttribute('data-equals');
-    const half = D === 2 ? (dir ? ', backward half' : ', forward half') : '';
-    return t === 'none'
-      ? `h_n[${Number(l) * D + dir}, ${b}] (layer ${l}) equals no output cell: only the last layer's states appear in output`
-      : `h_n[${Number(l) * D + dir}, ${b}] = output[${b}, ${t}${half}]`;
-  });
-  return h('div', { class: 'drawing final-state' }, svg,
-    h('p', { class: 'fact' }, `selected: ${d.selection}; equals output at time steps [${d.equalsOutputStep.map((x) => x ?? '—').join(', ')}]`));
+  wrap.append(h('p', { class: 'fact' }, `selected: ${d.selection}${d.equalsOutputStep.length ? `; equals output at time steps [${d.equalsOutputStep.map((x) => x ?? '—').join(', ')}]` : ''}`));
+  return wrap;
 }
