@@ -93,6 +93,8 @@ function lenOf(a: OpArgs, v: Value): Value {
       return int(4);
     case 'nnmodule': {
       const mods = v.attrs.get('_modules');
+      const dict = v.attrs.get('_dict');
+      if (dict && dict.k === 'dict') return int(dict.entries ? dict.entries.size : null);
       return mods && mods.k === 'list' && mods.items ? int(mods.items.length) : int(null);
     }
     case 'opaque': {

@@ -104,6 +104,8 @@ export function indexValue(s: OpServices, obj: Value, idx: Value, host: Host): V
         }
         return indexValue(s, mods, idx, host);
       }
+      const dict = obj.attrs.get('_dict');
+      if (dict && dict.k === 'dict') return indexValue(s, dict, idx, host);
       return UNKNOWN;
     }
     case 'object':

@@ -27,6 +27,7 @@ import {
   tuple,
   unknown,
   type ClassValue,
+  type DataclassField,
   type FunctionValue,
   type ObjectValue,
   type SeqValue,
@@ -261,7 +262,7 @@ export class Interpreter {
         const decorators = node.getChildren('Decorator');
         const inner = lc(node);
         if (inner?.name === 'FunctionDefinition') this.defineFunction(inner, scope, decorators);
-        else if (inner?.name === 'ClassDefinition') this.defineClass(inner, scope);
+        else if (inner?.name === 'ClassDefinition') this.defineClass(inner, scope, decorators);
         return 'normal';
       }
       case 'IfStatement':
@@ -559,7 +560,7 @@ export class Interpreter {
     return out;
   }
 
-  private defineClass(node: SyntaxNode, scope: Scope): void {
+  private defineClass(node: SyntaxNode, scope: Scope, decorators: SyntaxNode[] = []): void {
     const nameNode = node.getChild('VariableName');
     if (!nameNode) return;
     const bases: Value[] = [];
@@ -581,7 +582,72 @@ export class Interpreter {
       }
       cls.members.set(k, v);
     }
+    if (decorators.some((d) => /^@\s*(dataclasses\.)?dataclass\b/.test(this.t(d)))) cls.dataclassFields = this.dataclassFields(node, body, cls);
     this.bindName(nameNode, cls, scope, false);
+  }
+
+  /** The annotated class-body names of a @dataclass in order, with their defaults: a plain value, or
+   *  field(default=…) / field(default_factory=…) (re-evaluated here: the class attribute of a factory field does
+   *  not exist in Python, so it is removed). ClassVar annotations are not fields. */
+  private dataclassFields(node: SyntaxNode, body: Scope, cls: ClassValue): DataclassField[] {
+    const fields: DataclassField[] = [];
+    for (const st of this.bodyOf(node)) {
+      if (st.name !== 'AssignStatement') continue;
+      const target = fc(st);
+      const typeDef = target ? nx(target) : null;
+      if (!target || target.name !== 'VariableName' || !typeDef || typeDef.name !== 'TypeDef') continue;
+      if (/\bClassVar\b/.test(this.t(typeDef))) continue;
+      const name = this.t(target);
+      const valueNode = st.getChild('AssignOp') ? lc(st) : null;
+      const f: DataclassField = { name };
+      if (valueNode && valueNode.name === 'CallExpression' && /^(dataclasses\.)?field$/.test(this.t(fc(valueNode)!))) {
+        const argList = valueNode.getChild('ArgList');
+        for (const a of argList ? this.argNodes(argList) : []) {
+          if (a.keyword === 'default') f.default = this.eval(a.node, body);
+          else if (a.keyword === 'default_factory') f.factory = this.eval(a.node, body);
+        }
+        cls.members.delete(name);
+        if (f.default !== undefined) cls.members.set(name, f.default);
+      } else if (valueNode) {
+        f.default = body.vars.get(name) ?? UNKNOWN;
+      }
+      fields.push(f);
+    }
+    return fields;
+  }
+
+  /** All fields of a dataclass including its dataclass bases' (base fields first, redefinitions keep their place). */
+  private allDataclassFields(cls: ClassValue, depth = 0): DataclassField[] | null {
+    if (depth > 20) return null;
+    let out: DataclassField[] | null = null;
+    for (let i = cls.bases.length - 1; i >= 0; i--) {
+      const b = cls.bases[i];
+      const bf = b.k === 'class' ? this.allDataclassFields(b, depth + 1) : null;
+      if (bf) out = [...(out ?? []), ...bf.filter((f) => !(out ?? []).some((o) => o.name === f.name))];
+    }
+    if (!cls.dataclassFields) return out;
+    const merged = [...(out ?? [])];
+    for (const f of cls.dataclassFields) {
+      const i = merged.findIndex((m) => m.name === f.name);
+      if (i >= 0) merged[i] = f;
+      else merged.push(f);
+    }
+    return merged;
+  }
+
+  /** The generated __init__ of a dataclass: positional then keyword arguments, else the default / factory; an
+   *  argument that cannot be matched makes the field unknown (never a default guessed in its place). */
+  private initDataclass(obj: ObjectValue, fields: DataclassField[], args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): void {
+    fields.forEach((f, i) => {
+      let v: Value | undefined;
+      if (i < args.length) v = args[i];
+      else if (kwargs.has(f.name)) v = kwargs.get(f.name);
+      else if (f.factory !== undefined) v = this.callValue(f.factory, [], new Map(), node);
+      else if (f.default !== undefined) v = f.default;
+      obj.attrs.set(f.name, v ?? UNKNOWN);
+    });
+    const post = this.classMember(obj.cls, '__post_init__');
+    if (post && post.k === 'func') this.callFunction(post, [obj], new Map(), node);
   }
 
   private execIf(node: SyntaxNode, scope: Scope): Completion {
@@ -1289,6 +1355,15 @@ export class Interpreter {
     return undefined;
   }
 
+  /** Whether `name` is defined by a class that is not a dataclass above the nearest dataclass (a dataclass keeps
+   *  an __init__ its own body defines; an inherited plain __init__ is replaced by the generated one). */
+  private ownsMember(cls: ClassValue, name: string, depth = 0): boolean {
+    if (depth > 20) return false;
+    if (cls.members.has(name)) return true;
+    if (cls.dataclassFields) return false;
+    return cls.bases.some((b) => b.k === 'class' && this.ownsMember(b, name, depth + 1));
+  }
+
   private isModuleClass(cls: ClassValue): boolean {
     return cls.torchBase === 'Module';
   }
@@ -1429,7 +1504,9 @@ export class Interpreter {
   private instantiate(cls: ClassValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
     const obj: ObjectValue = { k: 'object', cls, attrs: new Map() };
     const init = this.classMember(cls, '__init__');
-    if (init && init.k === 'func') this.callFunction(init, [obj, ...args], kwargs, node);
+    const fields = this.allDataclassFields(cls);
+    if (fields && !(init && init.k === 'func' && this.ownsMember(cls, '__init__'))) this.initDataclass(obj, fields, args, kwargs, node);
+    else if (init && init.k === 'func') this.callFunction(init, [obj, ...args], kwargs, node);
     if (!this.instances.has(cls)) this.instances.set(cls, obj);
     return obj;
   }
@@ -1690,6 +1767,8 @@ export class Interpreter {
         return [v.data, this.packedField(v, 'batch_sizes'), this.packedField(v, 'sorted_indices'), this.packedField(v, 'unsorted_indices')];
       case 'nnmodule': {
         const mods = v.attrs.get('_modules');
+        const dict = v.attrs.get('_dict');
+        if (dict && dict.k === 'dict') return dict.entries ? [...dict.entries.values()].map(([k]) => k) : null;
         return mods && (mods.k === 'list' || mods.k === 'tuple') ? mods.items : null;
       }
       case 'opaque': {

@@ -107,6 +107,14 @@ export interface ClassValue {
   members: Map<string, Value>;
   /** Subclass of torch.nn.Module / Dataset (directly or through user bases). */
   torchBase?: 'Module' | 'Dataset';
+  /** A @dataclass: its own annotated fields in order (bases' fields come first when instantiated). */
+  dataclassFields?: DataclassField[];
+}
+/** One dataclass field: `name: T = default` or `name: T = field(default=…/default_factory=…)`. */
+export interface DataclassField {
+  name: string;
+  default?: Value;
+  factory?: Value;
 }
 export interface ObjectValue {
   k: 'object';

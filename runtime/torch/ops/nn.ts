@@ -7,6 +7,7 @@
 import { ShapeError, dimMul, dimProduct, type Dim } from '../../shape/dim';
 import {
   NONE,
+  UNKNOWN,
   bool,
   float,
   int,
@@ -22,7 +23,7 @@ import {
 } from '../../interp/values';
 import { boolArg, dimArg, intArg, numArg } from './common';
 import { linearShape } from './linalg';
-import type { OpArgs, OpRegistry } from './registry';
+import { OpArgs, type OpRegistry } from './registry';
 
 const RNN_SIG = ['input_size', 'hidden_size', 'num_layers', 'bias', 'batch_first', 'dropout', 'bidirectional', 'proj_size'];
 
@@ -406,6 +407,14 @@ export function register(reg: OpRegistry): void {
     const d = a.get(0, 'modules');
     return mod('ModuleDict', {}, new Map<string, Value>([['_dict', d ?? { k: 'dict', entries: new Map() }]]));
   });
+  // ModuleDict's mapping methods are the dict's (keys/values/items/get/…)
+  for (const m of ['keys', 'values', 'items', 'get']) {
+    reg.def(`nn.ModuleDict.${m}`, (a) => {
+      const d = (a.self as NnModuleValue).attrs.get('_dict');
+      const rule = reg.get(`dict.${m}`);
+      return d && rule ? rule(new OpArgs(`dict.${m}`, a.args, a.kwargs, a.services, d)) : UNKNOWN;
+    });
+  }
   reg.def('nn.Sequential.forward', (a) => {
     const m = a.self as NnModuleValue;
     const mods = m.attrs.get('_modules');
