@@ -9,6 +9,7 @@ import { pickAndOpenExample } from './examples';
 import { affectsRnnLens, readConfig, setInlayHintsEnabled } from './config';
 import { RunStatus } from './statusBar';
 import { runSelection, type RunSelectionArgs, type RunSelectionResult } from './run/runSelection';
+import { RunService } from './run/runService';
 import { AnalysisService } from './analysis/service';
 import { GotchaDocs } from './docsLinks';
 import { ShapeHoverProvider, shapeAt } from './providers/hover';
@@ -83,12 +84,13 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
       void vscode.window.showInformationMessage(`RNN Lens: ${text}`);
       return h?.text;
     });
-    registerCommand(context, log, COMMAND_IDS.runSelection, (args?: RunSelectionArgs): Promise<RunSelectionResult | undefined> =>
-      runSelection({ log, status, analysis }, args),
-    );
-    // The visualizer (extension/visualizer/, its own issue) owns the panel view; Run Selection will feed it runs
-    // (visualizer.show(result, uri)) once the run engine exists. Until then the view shows its empty state.
+    // The visualizer (extension/visualizer/, its own issue) owns the panel view; Run Selection feeds it each run.
     const visualizer = registerVisualizer(context);
+    const runs = new RunService();
+    context.subscriptions.push(runs);
+    registerCommand(context, log, COMMAND_IDS.runSelection, (args?: RunSelectionArgs): Promise<RunSelectionResult | undefined> =>
+      runSelection({ log, status, runs, visualizer }, args),
+    );
     registerCommand(context, log, COMMAND_IDS.showVisualizer, async () => {
       await vscode.commands.executeCommand(`${VISUALIZER_VIEW_ID}.focus`);
       for (const e of visualizer.pageErrors) log.warn(`visualizer page: ${e}`);

@@ -1,17 +1,22 @@
-// The "RNN Lens: Run Selection" command: works out what to run (run/target.ts), and with the status bar item shown
-// gives what this build can: the shape of every assignment in the selection from the shape engine, listed in the
-// RNN Lens output channel. Executing the pipeline with numbers needs the run engine (runtime/run, its own issue),
-// which is not in this build yet; the command says so plainly instead of pretending to run anything.
+// The "RNN Lens: Run Selection" command: works out what to run (run/target.ts), runs it with the run engine
+// (run/runService.ts) under a cancellable progress notification and the status bar item, lists the Steps in the
+// RNN Lens output channel, shows them in the visualizer, and reports errors the run met (located) to the user.
 import * as vscode from 'vscode';
+import type { RunOutput } from '../../runtime/run/engine';
 import type { Log } from '../log';
 import type { RunStatus } from '../statusBar';
-import type { AnalysisService } from '../analysis/service';
+import { readConfig } from '../config';
+import type { VisualizerApi } from '../visualizer';
+import { RunService } from './runService';
 import { activeRunTarget, targetForDocumentLine, type RunTarget } from './target';
 
 export interface RunSelectionResult {
   target: { kind: RunTarget['kind']; label: string; lines?: { start: number; end: number }; cellIndex?: number };
-  /** Shapes of the target's assignments, as `line name: description` (line within the cell for notebooks). */
-  shapes: string[];
+  backend: RunOutput['backend'];
+  /** One line per Step: `kind line transform` (line within the cell for notebooks, with `cell:` before it). */
+  steps: string[];
+  /** Messages of the run (errors that stopped it or left parts unknown). */
+  messages: string[];
   executed: boolean;
   message: string;
 }
@@ -22,36 +27,65 @@ export interface RunSelectionArgs {
   line: number;
 }
 
-export async function runSelection(deps: { log: Log; status: RunStatus; analysis: AnalysisService }, args?: RunSelectionArgs): Promise<RunSelectionResult | undefined> {
+export interface RunSelectionDeps {
+  log: Log;
+  status: RunStatus;
+  runs: RunService;
+  visualizer: VisualizerApi;
+}
+
+function where(span: { line: number; cell?: number }): string {
+  return span.cell === undefined ? `${span.line}` : `${span.cell + 1}:${span.line}`;
+}
+
+export async function runSelection(deps: RunSelectionDeps, args?: RunSelectionArgs): Promise<RunSelectionResult | undefined> {
   const target = args ? await targetForDocumentLine(vscode.Uri.parse(args.uri), args.line) : activeRunTarget();
   if (typeof target === 'string') {
     void vscode.window.showWarningMessage(`RNN Lens: ${target}.`);
     return undefined;
   }
-  return deps.status.track(`running ${target.label}`, async () => {
-    deps.log.info(`run selection: ${target.label}`);
-    const engine = await deps.analysis.loadEngine();
-    // The whole file (or the cells up to the current one) is analysed so that imports and definitions above the
-    // selection are known; only the selection's own assignments are listed.
-    const analysis =
-      target.kind === 'python'
-        ? engine.analyzePython(target.text)
-        : engine.analyzeNotebook(target.cells.map((c) => ({ kind: c.kind, source: c.source, language: c.language })));
-    const inTarget = (line: number, cell: number | undefined): boolean =>
-      target.kind === 'notebook' ? cell === target.cellIndex : !target.lines || (line >= target.lines.start && line <= target.lines.end);
-    const shapes: string[] = [];
-    for (const r of analysis.records) {
-      if (!inTarget(r.span.line, r.span.cell)) continue;
-      const hover = analysis.hoverAt(r.span.line, r.span.col, r.span.cell);
-      if (hover) shapes.push(`${r.span.line} ${hover.text}`);
-    }
-    const summary: RunSelectionResult['target'] =
-      target.kind === 'python' ? { kind: 'python', label: target.label, lines: target.lines } : { kind: 'notebook', label: target.label, cellIndex: target.cellIndex };
-    deps.log.info(`shapes in ${target.label}:\n${shapes.map((s) => `  line ${s}`).join('\n') || '  (no tensor assignments)'}`);
-    const message = `${target.label}: ${shapes.length} tensor shapes listed in the RNN Lens log. Executing the pipeline with numbers needs the run engine, which is not in this build yet.`;
-    void vscode.window.showInformationMessage(`RNN Lens: ${message}`, 'Show Log').then((c) => {
+  const config = readConfig(target.uri);
+  const summary: RunSelectionResult['target'] =
+    target.kind === 'python' ? { kind: 'python', label: target.label, lines: target.lines } : { kind: 'notebook', label: target.label, cellIndex: target.cellIndex };
+  deps.log.info(`run selection: ${target.label} (backend ${config.backend}, threads ${config.threads})`);
+  const started = performance.now();
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `RNN Lens: running ${target.label}`, cancellable: true },
+    (progress, token) =>
+      deps.status.track(`running ${target.label}`, async () => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          return await deps.runs.run(target, config, abort.signal, (p) => {
+            const what = p.phase === 'rnn-backend' ? `RNN on ${RunService.hostBackend(config)} (${(p.done ?? 0) + 1}/${p.total ?? '?'})` : p.phase === 'steps' ? 'recognising steps' : `interpreting (pass ${p.pass})`;
+            progress.report({ message: what });
+          });
+        } finally {
+          sub.dispose();
+        }
+      }),
+  );
+  const ms = performance.now() - started;
+  const steps = result.steps.map((s) => `${s.kind} ${where(s.span)} ${s.transform}`);
+  const messages = result.messages.map((m) => `${m.severity}${m.span ? ` at ${where(m.span)}` : ''}: ${m.message}`);
+  deps.log.info(
+    `run of ${target.label} on ${result.backend}: ${result.steps.length} steps in ${ms.toFixed(0)} ms\n` +
+      result.steps.map((s) => `  line ${where(s.span)}  ${s.title}: ${s.transform} — ${s.explanation}`).join('\n') +
+      (messages.length ? `\n${messages.map((m) => `  ${m}`).join('\n')}` : ''),
+  );
+  if (config.backend === 'webgpu') deps.log.info('rnnLens.run.backend is webgpu: the run used wasm in the extension host; the visualizer page re-runs RNNs on WebGPU when it can');
+  // The visualizer gets the plain RunResult (JSON data): not the engine's interpreter state or print observations.
+  const { analysis: _analysis, observations: _observations, ...runResult } = result;
+  await deps.visualizer.show(runResult, target.uri);
+  const errors = result.messages.filter((m) => m.severity === 'error');
+  const message = `${target.label}: ${result.steps.length} steps on ${result.backend} in ${(ms / 1000).toFixed(1)} s${errors.length ? ` — ${errors.length} error(s), see the log` : ''}`;
+  if (errors.length) {
+    const first = errors[0];
+    void vscode.window.showErrorMessage(`RNN Lens: ${first.span ? `line ${where(first.span)}: ` : ''}${first.message.split('\n')[0]}`, 'Show Log').then((c) => {
       if (c === 'Show Log') deps.log.show();
     });
-    return { target: summary, shapes, executed: false, message };
-  });
+  } else {
+    void vscode.window.setStatusBarMessage(`RNN Lens: ${message}`, 5000);
+  }
+  return { target: summary, backend: result.backend, steps, messages, executed: true, message };
 }

@@ -90,27 +90,6 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     await screenshot(page, 'ui-inlay-hints');
   });
 
-  test('palette: RNN Lens: Run Selection on a selection of the seed-000 example', async () => {
-    const start = lineNumber('pack_chars.py', 'seqs = ');
-    const end = lineNumber('pack_chars.py', 'packed_input = ');
-    await goToLine(page, start);
-    await page.keyboard.press('Home');
-    for (let i = start; i <= end; i++) await page.keyboard.press('Shift+ArrowDown');
-    await runPaletteCommand(page, 'RNN Lens: Run Selection');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'RNN Lens:' }).last();
-    await toast.waitFor({ timeout: 15_000 });
-    const message = await toast.innerText();
-    assert.match(message, new RegExp(`pack_chars\\.py, lines ${start}-${end}: \\d+ tensor shapes listed in the RNN Lens log`));
-    assert.match(message, /needs the run engine, which is not in this build yet/);
-    await screenshot(page, 'ui-run-selection');
-    await runPaletteCommand(page, 'RNN Lens: Show Log');
-    const log = page.locator('.part.panel .view-lines', { hasText: 'packed_input: PackedSequence' }).first();
-    await log.waitFor({ timeout: 15_000 });
-    assert.match((await log.innerText()).replace(/\u00a0/g, ' '), new RegExp(`line ${end} packed_input: PackedSequence data \\(18, 4\\)`));
-    await screenshot(page, 'ui-run-selection-log');
-    await page.keyboard.press('Escape');
-  });
-
   test('palette: RNN Lens: Show Visualizer opens the visualizer view (empty state until a run exists)', async () => {
     await runPaletteCommand(page, 'RNN Lens: Show Visualizer');
     const outer = page.frameLocator('iframe.webview.ready').first();
@@ -119,6 +98,37 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     await empty.waitFor({ timeout: 30_000 });
     assert.match(await empty.innerText(), /No run yet\. Select the code that builds your batch/);
     await screenshot(page, 'ui-visualizer-empty');
+  });
+
+  test('palette: RNN Lens: Run Selection on a selection of the seed-000 example: steps in the visualizer and the log', async () => {
+    await openFromExplorer(page, 'pack_chars.py');
+    const start = lineNumber('pack_chars.py', 'seqs = ');
+    const end = lineNumber('pack_chars.py', 'packed_output, (ht, ct) = ');
+    await goToLine(page, start);
+    await page.keyboard.press('Home');
+    for (let i = start; i <= end; i++) await page.keyboard.press('Shift+ArrowDown');
+    await runPaletteCommand(page, 'RNN Lens: Run Selection');
+    const inner = page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+    try {
+      await inner.locator('.step-card[data-kind="rnn"]').first().waitFor({ timeout: 60_000 });
+    } catch (err) {
+      await screenshot(page, 'ui-run-selection-failed');
+      throw err;
+    }
+    const kinds = await inner.locator('.step-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-kind')));
+    for (const k of ['sort', 'embed', 'pack', 'rnn']) assert.ok(kinds.includes(k), `no ${k} card among ${kinds.join(', ')}`);
+    assert.ok(!kinds.includes('unpack'), 'a step after the selection was run');
+    const pack = (await inner.locator('.step-card[data-kind="pack"]').first().innerText()).replace(/\u00a0/g, ' ');
+    assert.match(pack, /\(3, 8, 4\) → packed \(18, 4\)/);
+    await screenshot(page, 'ui-run-selection-visualizer');
+    await runPaletteCommand(page, 'RNN Lens: Show Log');
+    const log = page.locator('.part.panel .view-lines', { hasText: 'steps in' }).first();
+    await log.waitFor({ timeout: 15_000 });
+    const logText = (await log.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(logText, new RegExp(`run of pack_chars\\.py, lines ${start}-${end} on wasm: \\d+ steps in \\d+ ms`));
+    assert.match(logText, /Pack[^\n]*: \(3, 8, 4\) → packed \(18, 4\)/);
+    await screenshot(page, 'ui-run-selection-log');
+    await page.keyboard.press('Escape');
   });
 
   test('Problems panel lists the gotchas with their codes; the enforce_sorted quick fix applies', async () => {

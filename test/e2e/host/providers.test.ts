@@ -1,6 +1,6 @@
 // Extension-host tests of the language features on the examples, through VS Code's own provider commands (the
 // same path the editor uses): hover text, inlay hints, diagnostics with codes and doc links, the enforce_sorted
-// quick fix, CodeLens, Show Shape at Cursor, Run Selection's shapes, and notebooks (shapes flowing across cells).
+// quick fix, CodeLens (and its command), Show Shape at Cursor, and notebooks (shapes flowing across cells).
 // Expected shapes are PyTorch's (examples run with torch 1.13: e.g. packed_input.data (18, 4), batch_sizes
 // [3,3,3,3,2,2,1,1]; the notebook's packed bidirectional output (9, 4) with batch_sizes [3,3,2,1]).
 import * as assert from 'node:assert/strict';
@@ -170,18 +170,19 @@ suite('language features', () => {
     );
   });
 
-  test('Show Shape at Cursor and Run Selection report the engine shapes', async () => {
+  test('Show Shape at Cursor reports the engine shape; the Visualize CodeLens command runs the file', async () => {
     const doc = await vscode.workspace.openTextDocument(exampleInWorkspace('pack_chars.py'));
     const editor = await vscode.window.showTextDocument(doc);
     const packedLine = lineOf(doc, 'packed_input = ');
     editor.selection = new vscode.Selection(packedLine, 4, packedLine, 4);
     assert.equal(await vscode.commands.executeCommand('rnnLens.showShapeAtCursor'), 'packed_input: PackedSequence data (18, 4) batch_sizes [3,3,3,3,2,2,1,1]');
-    editor.selection = new vscode.Selection(lineOf(doc, 'seqs = '), 0, packedLine + 1, 0);
-    const res = (await vscode.commands.executeCommand('rnnLens.runSelection')) as { shapes: string[]; executed: boolean };
-    assert.equal(res.executed, false);
-    assert.ok(res.shapes.includes(`${packedLine + 1} packed_input: PackedSequence data (18, 4) batch_sizes [3,3,3,3,2,2,1,1]`), res.shapes.join('\n'));
-    assert.ok(res.shapes.includes(`${lineOf(doc, 'embedded_seq_tensor = ') + 1} embedded_seq_tensor: Tensor[float32] (3, 8, 4)`), res.shapes.join('\n'));
-    assert.ok(!res.shapes.some((s) => s.includes('packed_output')), 'lines after the selection were reported');
+    const lens = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri)) as vscode.CodeLens[];
+    const first = lens[0]?.command;
+    assert.ok(first, 'no CodeLens command');
+    const res = (await vscode.commands.executeCommand(first.command, ...(first.arguments ?? []))) as { target: { label: string }; steps: string[] };
+    assert.equal(res.target.label, `pack_chars.py (whole file, for line ${packedLine + 1})`);
+    assert.ok(res.steps.includes(`rnn ${lineOf(doc, 'packed_output, (ht, ct) = ') + 1} packed (18, 4) → packed (18, 5), h_n (1, 3, 5)`), res.steps.join('\n'));
+    assert.ok(res.steps.includes(`unpack ${lineOf(doc, 'output, input_sizes = ') + 1} packed (18, 5) → (3, 8, 5)`), res.steps.join('\n'));
   });
 
   test('notebook: shapes flow across cells (hover, inlay hints, Run Selection in a cell)', async () => {
@@ -202,8 +203,10 @@ suite('language features', () => {
     assert.match(hn, /\[-1\] is the last layer's backward direction/);
 
     nbEditor.selections = [new vscode.NotebookRange(10, 11)];
-    const res = (await vscode.commands.executeCommand('rnnLens.runSelection')) as { shapes: string[]; target: { cellIndex: number } };
+    const res = (await vscode.commands.executeCommand('rnnLens.runSelection')) as { steps: string[]; target: { cellIndex: number } };
     assert.equal(res.target.cellIndex, 10);
-    assert.ok(res.shapes.includes('5 last_hid: Tensor[float32] (3, 4)'), res.shapes.join('\n'));
+    // 2 layers x 2 directions: h_n (4, 3, 2); the top layer's two directions concatenated: (3, 4).
+    assert.ok(res.steps.includes('rnn 11:3 packed (9, 3) → packed (9, 4), h_n (4, 3, 2)'), res.steps.join('\n'));
+    assert.ok(res.steps.includes('final-state 11:5 (4, 3, 2) → (3, 4)'), res.steps.join('\n'));
   });
 });
