@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CliError, parseArgs, parseLineRange, type Subcommand } from './common';
-import { runNotebookText, runPythonText, type RunOutput } from '../run/engine';
+import { RunEngine, type RunOutput } from '../run/engine';
 import { SourceError } from '../python/source';
 
 const MAX_BYTES = 5 * 1024 * 1024;
@@ -67,12 +67,15 @@ const command: Subcommand = {
     const text = readSource(path);
     const isNotebook = path.toLowerCase().endsWith('.ipynb');
     if (isNotebook && lines) throw new CliError('--lines applies to .py files; for notebooks the whole notebook is run');
+    const engine = new RunEngine();
     let r: RunOutput;
     try {
-      r = isNotebook ? await runNotebookText(text, basename(path), { backend }) : await runPythonText(text, basename(path), { backend, lines });
+      r = isNotebook ? await engine.runNotebook(text, basename(path), { backend }) : await engine.runPython(text, basename(path), { backend, lines });
     } catch (e) {
       if (e instanceof SourceError) throw new CliError(`${basename(path)}: ${e.message}`);
       throw e;
+    } finally {
+      await engine.dispose();
     }
     if (flags.has('json')) {
       const { analysis: _analysis, observations: _obs, ...json } = r;

@@ -78,10 +78,12 @@ export function forbiddenCall(op: string): boolean {
   return !FORBIDDEN_EXCEPT.has(op) && FORBIDDEN.some((r) => r.test(op));
 }
 
-/** Which RNN results a later pass may take from the wasm backend: keyed by the call's order in the run, valid only
- *  when the call's inputs are bit-identical to the ones the wasm result was computed from. */
+/** What a run may take from earlier work (runtime/run/engine.ts RunEngine): RNN results of the wasm backend by the
+ *  exact identity of the call's inputs (module config + weights + input + state), and one canonical RnnModule object
+ *  per config + weights, so the wasm executor's per-module ONNX session is reused across passes and runs. */
 export interface RnnResultCache {
-  get(index: number, fingerprint: string): RnnForwardResult | undefined;
+  get(fingerprint: string): RnnForwardResult | undefined;
+  module(key: string, make: () => RnnModule): RnnModule;
 }
 
 export interface PendingRnnCall {
@@ -90,7 +92,13 @@ export interface PendingRnnCall {
   module: RnnModule;
   input: Tensor | PackedSequence;
   hx: Hidden | null;
+  /** the reference kernels' result this pass used (the wasm result replaces it if they differ) */
+  reference: RnnForwardResult;
 }
+
+/** Progress of the interpretation, reported every PROGRESS_EVERY ops (and the moment a run checks its budget). */
+export type InterpretProgress = (ops: number) => void;
+const PROGRESS_EVERY = 512;
 
 const EVENT_OPS = /^(rnn\.|nn\.(LSTM|GRU|RNN|Embedding|Linear)(\.forward)?$|F\.embedding$|torch\.(sort|argsort|index_select|gather|cat|stack)$|Tensor\.(sort|argsort|index_select|gather|__getitem__|view|reshape|squeeze|permute|transpose|contiguous|t)$|print$|list\.index$|sorted$|torch\.(zeros|ones|full)$|Tensor\.(long|float)$|torch\.(tensor|LongTensor)$)/;
 
@@ -114,7 +122,11 @@ export class RunContext {
     private readonly deadline: number,
     private readonly cache: RnnResultCache | null,
     private readonly signal?: AbortSignal,
+    private readonly progress?: InterpretProgress,
   ) {}
+
+  /** ops seen by afterOp (certain or not): a long synchronous pass checks its budget and reports progress on it */
+  private opsSeen = 0;
 
   readonly hooks: InterpreterHooks = {
     overrideOp: (call, computed) => this.override(call, computed),
@@ -134,6 +146,10 @@ export class RunContext {
   }
 
   private after(call: OpCall, result: Value): void {
+    if (++this.opsSeen % PROGRESS_EVERY === 0) {
+      this.progress?.(this.opsSeen);
+      this.checkBudget();
+    }
     if (forbiddenCall(call.op)) {
       this.note('error', `${call.op}(…) is not allowed in RNN Lens runs (no files, processes or network): its value is unknown`, call.span);
       return;
@@ -403,7 +419,8 @@ export class RunContext {
     if (!config || computed.k !== 'tuple' || !computed.items) return undefined;
     const weights = this.weightsOf(m, paramSpecs(config).map((p) => p.name), call.span);
     if (!weights) return undefined;
-    const module = loadStateDict(config, weights);
+    const moduleKey = moduleKeyOf(config, weights);
+    const module = this.cache ? this.cache.module(moduleKey, () => loadStateDict(config, weights)) : loadStateDict(config, weights);
     const inV = arg(call, 0, 'input');
     let input: Tensor | PackedSequence | undefined;
     if (inV?.k === 'packed') input = packedOf(inV);
@@ -425,10 +442,10 @@ export class RunContext {
       }
     }
     const index = this.rnnCalls++;
-    const fingerprint = fingerprintOf(module, input, hx);
-    const cached = this.cache?.get(index, fingerprint);
+    const fingerprint = this.cache ? `${moduleKey}|${callKeyOf(input, hx)}` : '';
+    const cached = this.cache?.get(fingerprint);
     const result = cached ?? rnnForwardSync(module, input, hx, { intermediates: true });
-    if (!cached && this.cache) this.pending.push({ index, fingerprint, module, input, hx });
+    if (!cached && this.cache) this.pending.push({ index, fingerprint, module, input, hx, reference: result });
     const [outV, stateV] = computed.items;
     const outNew: Value = result.output instanceof Tensor
       ? (outV.k === 'tensor' ? withData(outV, result.output) : tensorV([...result.output.shape], 'float32', { data: result.output }))
@@ -606,29 +623,44 @@ export function rnnConfigOf(m: NnModuleValue): RnnConfig | null {
   });
 }
 
-/** A cheap exact identity of an RNN call's inputs (FNV-1a over the bytes of weights, input and state). */
-function fingerprintOf(m: RnnModule, input: Tensor | PackedSequence, hx: Hidden | null): string {
-  let h = 0x811c9dc5;
-  const mix = (arr: ArrayLike<number>): void => {
-    const f = Float32Array.from(arr);
-    const u = new Uint32Array(f.buffer);
-    for (let i = 0; i < u.length; i++) h = Math.imul(h ^ u[i], 0x01000193) >>> 0;
-    h = Math.imul(h ^ arr.length, 0x01000193) >>> 0;
-  };
-  for (const p of paramSpecs(m.config)) {
-    const w = m.weights.get(p.name);
-    if (w) mix(w.data);
+/** 64-bit FNV-1a style hash (two 32-bit lanes with different offsets/primes) over float32 bit patterns. */
+class BitsHash {
+  private a = 0x811c9dc5;
+  private b = 0x01234567;
+  mix(arr: ArrayLike<number>): this {
+    const bytes = ArrayBuffer.isView(arr) ? arr : Float64Array.from(arr);
+    const u = bytes.byteLength % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : Uint32Array.from(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    let { a, b } = this;
+    for (let i = 0; i < u.length; i++) {
+      a = Math.imul(a ^ u[i], 0x01000193) >>> 0;
+      b = Math.imul(b ^ u[i], 0x5bd1e995) >>> 0;
+      b ^= b >>> 15;
+    }
+    this.a = Math.imul(a ^ u.length, 0x01000193) >>> 0;
+    this.b = Math.imul(b ^ u.length, 0x5bd1e995) >>> 0;
+    return this;
   }
-  if (input instanceof Tensor) mix(input.data);
-  else {
-    mix(input.data.data);
-    mix(input.batchSizes);
-    mix(input.sortedIndices ?? []);
+  text(): string {
+    return `${this.a.toString(16)}${this.b.toString(16).padStart(8, '0')}`;
   }
-  if (hx instanceof Tensor) mix(hx.data);
-  else if (hx) {
-    mix(hx[0].data);
-    mix(hx[1].data);
+}
+
+/** An exact identity of an RNN module (config + weights): the key of its canonical RnnModule object. */
+function moduleKeyOf(config: RnnConfig, weights: ReadonlyMap<string, Tensor>): string {
+  const h = new BitsHash();
+  for (const p of paramSpecs(config)) {
+    const w = weights.get(p.name);
+    if (w) h.mix(w.data);
   }
-  return h.toString(16);
+  return `${JSON.stringify(config)}#${h.text()}`;
+}
+
+/** An exact identity of an RNN call's input and initial state. */
+function callKeyOf(input: Tensor | PackedSequence, hx: Hidden | null): string {
+  const h = new BitsHash();
+  if (input instanceof Tensor) h.mix(input.data).mix(input.shape);
+  else h.mix(input.data.data).mix(input.data.shape).mix(input.batchSizes).mix(input.sortedIndices ?? []);
+  if (hx instanceof Tensor) h.mix(hx.data).mix(hx.shape);
+  else if (hx) h.mix(hx[0].data).mix(hx[0].shape).mix(hx[1].data);
+  return h.text();
 }

@@ -18,7 +18,10 @@ export interface BindingInfo {
 
 export interface RecogniseInput {
   ctx: RunContext;
+  /** assignment targets in source order; their values are snapshots taken when the assignment ran */
   bindings: BindingInfo[];
+  /** Name loads in source order, with the live object read there (later in-place writes included) */
+  uses: BindingInfo[];
   codeOf: (span: CodeSpan) => string;
   valueLimit: number;
 }
@@ -161,7 +164,8 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
   // vocabulary and indexing: lists the code looks tokens up in (vocab.index(tok)), and the index lists built so
   const vocabObjs = new Set<IValue>();
   for (const e of evs) if (e.op === 'list.index' && e.self) vocabObjs.add(e.self);
-  const vocabBindings = bindings.filter((b) => vocabObjs.has(b.value) || (b.value.k === 'dict' && /2id|2ix|vocab|index/i.test(b.name) && dictIsIndex(b.value)));
+  const live = (b: BindingInfo): IValue => liveValue(inp, b);
+  const vocabBindings = bindings.filter((b) => vocabObjs.has(live(b)) || (b.value.k === 'dict' && /2id|2ix|vocab|index/i.test(b.name) && dictIsIndex(b.value)));
   const vocabLines = new Map<string, string[]>();
   for (const vb of vocabBindings) {
     const tokens = vb.value.k === 'list' && vb.value.items ? vb.value.items.map((x) => (x.k === 'str' ? (x.v ?? '?') : '?')) : vb.value.k === 'dict' && vb.value.entries ? [...vb.value.entries.values()].map(([k]) => (k.k === 'str' ? (k.v ?? '?') : '?')) : [];
@@ -206,7 +210,8 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
     if (e.op !== 'torch.zeros') continue;
     const b = bindings.find((x) => x.span.line === e.span.line && x.span.cell === e.span.cell && x.value.k === 'tensor');
     if (!b) continue;
-    const t = tensorOf(b.value);
+    const filled = live(b);
+    const t = tensorOf(filled);
     if (!t || t.ndim !== 2 || t.dtype === 'float32') continue;
     const lengths = lengthsFromPadded(t, true);
     if (lengths.every((l) => l === 0)) continue;
@@ -216,7 +221,7 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
       title: 'Padding (by hand)',
       span: b.span,
       inputs: [],
-      outputs: [named(b.name, b.value)],
+      outputs: [named(b.name, filled)],
       transform: `→ ${shapeText(t.shape)}`,
       explanation: `a zero tensor of (batch, max length) = ${shapeText(t.shape)} is filled row by row with lengths ${list(lengths)}; ${pads} cells stay 0 (padding)`,
       details: { kind: 'pad', lengths, paddingValue: 0, batchFirst: true },
@@ -406,6 +411,19 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
   drafts.push(...finalStates(inp, sv));
   drafts.sort((a, b) => order(a.span) - order(b.span));
   return drafts.map((d, id) => ({ id, ...d, code: inp.codeOf(d.span) }));
+}
+
+/** The object a binding holds after the code's in-place writes: the value read at the last use of the same name
+ *  before that name is bound again (the binding itself is a snapshot taken at assignment time). */
+function liveValue(inp: RecogniseInput, b: BindingInfo): IValue {
+  const next = inp.bindings.find((x) => x !== b && x.name === b.name && order(x.span) > order(b.span));
+  let v = b.value;
+  for (const u of inp.uses) {
+    if (u.name !== b.name || order(u.span) <= order(b.span)) continue;
+    if (next && order(u.span) >= order(next.span)) break;
+    if (u.value.k === b.value.k) v = u.value;
+  }
+  return v;
 }
 
 function fullLine(inp: RecogniseInput, span: CodeSpan): string {
