@@ -682,6 +682,19 @@ export function register(reg: OpRegistry): void {
     if (s && s.k === 'set') s.items = null;
     return NONE;
   });
+  reg.def('itertools.zip_longest', (a) => {
+    const its = a.args.map((v) => iterate(a, v));
+    const fill = a.kwargs.get('fillvalue') ?? NONE;
+    if (its.length === 0) return list([]);
+    if (!its.every((i) => i.items)) return unknownSeq('list', tuple(its.map((i) => join(i.elem, fill))));
+    const n = Math.max(...its.map((i) => i.items!.length));
+    return list(Array.from({ length: n }, (_, k) => tuple(its.map((i) => (k < i.items!.length ? i.items![k] : fill)))));
+  });
+  reg.def(['itertools.chain'], (a) => {
+    const its = a.args.map((v) => iterate(a, v));
+    if (its.every((i) => i.items)) return list(its.flatMap((i) => i.items!));
+    return unknownSeq('list', its.length ? its.map((i) => i.elem).reduce((p, q) => join(p, q)) : UNKNOWN);
+  });
   // random / math: values unknown (random) or computed (math), types known
   reg.def(['random.randint', 'random.randrange', 'random.getrandbits'], () => int(null));
   reg.def(['random.random', 'random.uniform', 'random.gauss', 'random.normalvariate'], () => float(null));

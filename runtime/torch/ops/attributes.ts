@@ -78,6 +78,16 @@ export function moduleAttr(mod: string, name: string): Value {
     if (name === 'e') return { k: 'float', v: Math.E };
     if (name === 'inf') return { k: 'float', v: Infinity };
   }
+  if (mod === 'string') {
+    const lower = 'abcdefghijklmnopqrstuvwxyz';
+    const upper = lower.toUpperCase();
+    const consts: Record<string, string> = {
+      ascii_letters: lower + upper, ascii_lowercase: lower, ascii_uppercase: upper, digits: '0123456789',
+      punctuation: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~', whitespace: ' \t\n\r\x0b\x0c',
+    };
+    consts.printable = consts.digits + consts.ascii_letters + consts.punctuation + consts.whitespace;
+    if (name in consts) return str(consts[name]);
+  }
   if (mod === 'numpy' && (name === 'inf' || name === 'pi')) return { k: 'float', v: name === 'pi' ? Math.PI : Infinity };
   return { k: 'builtin', name: canonicalName(path) };
 }

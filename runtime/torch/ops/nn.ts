@@ -49,6 +49,10 @@ const SIGNATURES: Record<string, string[]> = {
   LogSoftmax: ['dim'],
   Softmin: ['dim'],
   MaxPool1d: ['kernel_size', 'stride', 'padding', 'dilation'],
+  MaxPool2d: ['kernel_size', 'stride', 'padding', 'dilation'],
+  AvgPool2d: ['kernel_size', 'stride', 'padding'],
+  AdaptiveAvgPool2d: ['output_size'],
+  AdaptiveMaxPool2d: ['output_size'],
   AvgPool1d: ['kernel_size', 'stride', 'padding'],
   AdaptiveAvgPool1d: ['output_size'],
   AdaptiveMaxPool1d: ['output_size'],
@@ -255,7 +259,7 @@ export function register(reg: OpRegistry): void {
     'Embedding', 'Linear', 'Bilinear', 'Dropout', 'Dropout2d', 'AlphaDropout', 'LSTM', 'GRU', 'RNN', 'LSTMCell', 'GRUCell', 'RNNCell',
     'Conv1d', 'Conv2d', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'GroupNorm', 'InstanceNorm1d', 'Softmax', 'LogSoftmax', 'Softmin',
     'ReLU', 'ReLU6', 'Tanh', 'Sigmoid', 'GELU', 'ELU', 'SELU', 'SiLU', 'LeakyReLU', 'PReLU', 'Identity', 'Hardtanh', 'Softplus',
-    'Mish', 'Tanhshrink', 'Softsign', 'LogSigmoid', 'Hardswish', 'MaxPool1d', 'AvgPool1d', 'AdaptiveAvgPool1d',
+    'Mish', 'Tanhshrink', 'Softsign', 'LogSigmoid', 'Hardswish', 'MaxPool1d', 'AvgPool1d', 'AdaptiveAvgPool1d', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d',
     'AdaptiveMaxPool1d', 'Flatten', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'BCELoss', 'BCEWithLogitsLoss',
     'SmoothL1Loss', 'KLDivLoss', 'CTCLoss', 'HuberLoss',
   ];
@@ -361,6 +365,61 @@ export function register(reg: OpRegistry): void {
       const Lin = x.shape[x.shape.length - 1];
       const Lout = p === null ? (padV && padV.k === 'str' && padV.v === 'same' ? Lin : null) : convOut(Lin, k, s, p, d);
       return tensor(batched ? [x.shape[0], Cout, Lout] : [Cout, Lout], x.dtype);
+    });
+  }
+  // 2-D convolution and pooling (image encoders in captioning models)
+  const pair = (v: Value | undefined, dflt: number): [number | null, number | null] => {
+    if (v === undefined || v.k === 'none') return [dflt, dflt];
+    if (v.k === 'tuple' || v.k === 'list') return v.items && v.items.length === 2 ? [intArg(v.items[0]), intArg(v.items[1])] : [null, null];
+    const n = intArg(v);
+    return [n, n];
+  };
+  const out2d = (L: Dim, k: number | null, st: number | null, p: number | null, d: number | null): Dim =>
+    k === null || st === null || p === null || d === null ? null : convOut(L, k, st, p, d);
+  reg.def('nn.Conv2d.forward', (a) => {
+    const m = a.self as NnModuleValue;
+    const x = a.get(0, 'input');
+    if (!x || x.k !== 'tensor' || !x.shape) return tensor(null, 'float32');
+    if (x.shape.length !== 3 && x.shape.length !== 4) throw new ShapeError(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${fmtDims(x.shape)}]`);
+    const batched = x.shape.length === 4;
+    const C = x.shape[batched ? 1 : 0];
+    const Cin = cfgDim(m, 'in_channels');
+    const Cout = cfgDim(m, 'out_channels');
+    const k = pair(m.cfg.kernel_size, 1);
+    if (clash(C, Cin)) {
+      throw new ShapeError(`Given groups=1, weight of size [${Cout}, ${Cin}, ${k[0]}, ${k[1]}], expected input[${fmtDims(x.shape)}] to have ${Cin} channels, but got ${C} channels instead`);
+    }
+    if (m.cfg.padding && m.cfg.padding.k === 'str') return tensor(null, x.dtype);
+    const st = pair(m.cfg.stride, 1);
+    const p = pair(m.cfg.padding, 0);
+    const d = pair(m.cfg.dilation, 1);
+    const H = x.shape[x.shape.length - 2];
+    const W = x.shape[x.shape.length - 1];
+    const hw: Dim[] = [out2d(H, k[0], st[0], p[0], d[0]), out2d(W, k[1], st[1], p[1], d[1])];
+    return tensor(batched ? [x.shape[0], Cout, ...hw] : [Cout, ...hw], x.dtype);
+  });
+  for (const kind of ['MaxPool2d', 'AvgPool2d']) {
+    reg.def(`nn.${kind}.forward`, (a) => {
+      const m = a.self as NnModuleValue;
+      const x = a.get(0, 'input');
+      if (!x || x.k !== 'tensor' || !x.shape || x.shape.length < 3) return tensor(null, 'float32');
+      const k = pair(m.cfg.kernel_size, 1);
+      const st = m.cfg.stride === undefined || m.cfg.stride.k === 'none' ? k : pair(m.cfg.stride, 1);
+      const p = pair(m.cfg.padding, 0);
+      const H = x.shape[x.shape.length - 2];
+      const W = x.shape[x.shape.length - 1];
+      return tensor([...x.shape.slice(0, -2), out2d(H, k[0], st[0], p[0], 1), out2d(W, k[1], st[1], p[1], 1)], x.dtype);
+    });
+  }
+  for (const kind of ['AdaptiveAvgPool2d', 'AdaptiveMaxPool2d']) {
+    reg.def(`nn.${kind}.forward`, (a) => {
+      const m = a.self as NnModuleValue;
+      const x = a.get(0, 'input');
+      if (!x || x.k !== 'tensor' || !x.shape || x.shape.length < 3) return tensor(null, 'float32');
+      const [oh, ow] = pair(m.cfg.output_size, 1);
+      const H = x.shape[x.shape.length - 2];
+      const W = x.shape[x.shape.length - 1];
+      return tensor([...x.shape.slice(0, -2), oh === null ? H : oh, ow === null ? W : ow], x.dtype);
     });
   }
   for (const kind of ['MaxPool1d', 'AvgPool1d']) {

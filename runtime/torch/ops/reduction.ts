@@ -5,7 +5,7 @@
 import { ShapeError, normalizeDimIndex, type Dim } from '../../shape/dim';
 import { Tensor, type DType } from '../../tensor/tensor';
 import { int, float, tensor, tuple, type TensorValueA, type Value } from '../../interp/values';
-import { boolArg, dtypeOf, intArg, isFloatDtype, withData } from './common';
+import { boolArg, dimArg as dimArgOf, dtypeOf, intArg, isFloatDtype, withData } from './common';
 import type { OpArgs, OpRegistry } from './registry';
 import { torchSort } from '../sort';
 
@@ -153,6 +153,13 @@ export function register(reg: OpRegistry): void {
     const s = [...x.shape];
     if (s.length > 0) s[i] = kn ?? (k.k === 'int' && k.sym ? k.sym : null);
     return namedPair(['values', 'indices'], tensor(s, x.dtype), tensor(s, 'int64'));
+  });
+  reg.fnAndMethod(['multinomial'], (a) => {
+    const x = x0(a);
+    const n = a.get(1, 'num_samples');
+    if (!x || !x.shape || !n) return tensor(null, 'int64');
+    if (x.shape.length === 0 || x.shape.length > 2) throw new ShapeError('prob_dist must be 1 or 2 dim');
+    return tensor([...x.shape.slice(0, -1), dimArgOf(n)], 'int64');
   });
   // losses: reduction='mean' (default) or 'sum' → 0-d; 'none' → per-element
   const loss = (a: OpArgs, reductionIndex: number): Value => {
