@@ -8,6 +8,7 @@ import type { CodeSpan, NamedValue, Step, StepDetails, StepKind, Value } from '.
 import { invertPermutation } from '../torch/packing';
 import type { OpEvent, RunContext } from './compute';
 import { dataOf, itemsOf } from './compute';
+import { assignRows } from './rows';
 import { pythonValue, shapeText, transformText, tupleValue, tensorValue, packedValue, valueShapeText } from './present';
 
 export interface BindingInfo {
@@ -410,7 +411,7 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
   }
   drafts.push(...finalStates(inp, sv));
   drafts.sort((a, b) => order(a.span) - order(b.span));
-  return drafts.map((d, id) => ({ id, ...d, code: inp.codeOf(d.span) }));
+  return assignRows(drafts.map((d, id) => ({ id, ...d, code: inp.codeOf(d.span) })));
 }
 
 /** The object a binding holds after the code's in-place writes: the value read at the last use of the same name

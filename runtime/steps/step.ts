@@ -130,8 +130,24 @@ export interface Step {
   /** Plain words tied to the data, e.g. "'tiny' has 4 characters, so from time step 4 on only 2 sequences remain". */
   explanation: string;
   details: StepDetails;
+  /** Which sequence each batch row of this step is, so a sequence keeps one colour and name across steps. Optional
+   *  (schema 1, additive); absent when the run could not follow the rows. See {@link StepRow}. */
+  rows?: StepRow[];
   /** Problems seen at this step (gotchas), with a code like "RNNL001". */
   warnings?: { code: string; message: string }[];
+}
+
+/** One batch row of a step, in the order of the batch AS IT ENTERS the step (the step's input; for steps without a
+ *  batched input — index, pad — its output). Steps that do not reorder (pad, embed, pack, rnn, unpack, final-state)
+ *  keep that order in their outputs; a sort's or un-sort's output row k is `rows[details.permutation[k]]`. For a
+ *  pack, `details.rowOrigin[r][1]` indexes these rows (the caller's order), and so do the RNN's lengths and h_n
+ *  batch dim. An un-sort inside pad_packed_sequence enters in the sorted (packed) order.
+ *  `sequence`: the row's index in the caller's original batch (the first batched step of the pipeline: the index
+ *  lists, pad_sequence's list, the hand-padded tensor). `label`: the sequence's text when the run knows it from the
+ *  code's data (the source string or the space-joined token list of the indexing step), e.g. "tiny". */
+export interface StepRow {
+  sequence: number;
+  label?: string;
 }
 
 export interface RunResult {
