@@ -907,8 +907,11 @@ export class Interpreter {
       }
       case 'TupleExpression':
         return this.evalSequence(node, scope, 'tuple');
-      case 'ArrayExpression':
-        return this.evalSequence(node, scope, 'list');
+      case 'ArrayExpression': {
+        const l = this.evalSequence(node, scope, 'list');
+        if (l.k === 'list' && this.uncertain > 0) l.birth = this.uncertain;
+        return l;
+      }
       case 'SetExpression': {
         const s = this.evalSequence(node, scope, 'list');
         return { k: 'set', items: s.k === 'list' ? dedupe(s.items) : null };
@@ -1201,7 +1204,11 @@ export class Interpreter {
     };
     run(0);
     if (kind === 'dict') return { k: 'dict', entries: exact ? dictEntries : null };
-    if (exact) return list(results);
+    if (exact) {
+      const l = list(results);
+      if (this.uncertain > 0) l.birth = this.uncertain;
+      return l;
+    }
     return { k: 'list', items: null, elem: elemJoin };
   }
 
@@ -1394,7 +1401,7 @@ export class Interpreter {
 
   /** Replaces a list's items (append/extend/…); under uncertainty the list becomes one of unknown length. */
   mutateSeq(seq: SeqValue, items: Value[] | null, added: Value | undefined): void {
-    if (this.uncertain > 0 || items === null) {
+    if (this.uncertain > (seq.birth ?? 0) || items === null) {
       const e0 = seqElem(seq);
       const addElem = added && (added.k === 'list' || added.k === 'tuple') && items !== null ? seqElem(added) : added;
       const elem = e0 && addElem ? join(e0, addElem) : (e0 ?? addElem);

@@ -59,6 +59,9 @@ export interface SeqValue {
   isSize?: boolean;
   /** Field names of a namedtuple (torch.return_types.sort → values, indices). */
   fields?: string[];
+  /** The interpreter's uncertainty level when a list literal/comprehension created it: mutations at that same level
+   *  (e.g. a list built inside a function called from an abstract loop) are certain and stay exact. */
+  birth?: number;
 }
 export interface DictValue {
   k: 'dict';

@@ -29,6 +29,22 @@ function sizeFrom(a: OpArgs, v: Value | undefined): Value {
 export function register(reg: OpRegistry): void {
   reg.def(['np.array', 'np.asarray'], np);
   reg.def(['np.zeros', 'np.ones', 'np.empty'], (a) => tensor(sizesArg(a, 0, 'shape'), dtypeOf(a.get(1, 'dtype')) ?? 'float64', { numpy: true }));
+  reg.def('np.full', (a) => {
+    const fill = a.get(1, 'fill_value');
+    const dt = dtypeOf(a.get(2, 'dtype')) ?? (fill?.k === 'int' ? 'int64' : fill?.k === 'bool' ? 'bool' : 'float64');
+    return tensor(sizesArg(a, 0, 'shape'), dt, { numpy: true });
+  });
+  reg.def(['np.zeros_like', 'np.ones_like', 'np.empty_like'], (a) => {
+    const x = a.get(0, 'a');
+    return x && x.k === 'tensor' ? tensor(x.shape, dtypeOf(a.get(1, 'dtype')) ?? x.dtype, { numpy: true }) : tensor(null, null, { numpy: true });
+  });
+  reg.def('np.argsort', (a) => {
+    const x = a.get(0, 'a');
+    if (!x) return tensor(null, 'int64', { numpy: true });
+    if (x.k === 'tensor') return tensor(x.shape, 'int64', { numpy: true });
+    const items = a.services.items(x);
+    return tensor(items ? [items.length] : null, 'int64', { numpy: true });
+  });
   reg.def('np.random.randint', (a) => {
     const size = a.get(2, 'size');
     if (size === undefined || size.k === 'none') return int(null);
