@@ -114,6 +114,8 @@ const BUILTIN_NAMES = new Set([
   'ord', 'chr', 'divmod', 'pow', 'input', 'callable', 'vars', 'dir', 'object', 'Exception', 'ValueError',
   'TypeError', 'RuntimeError', 'KeyError', 'IndexError', 'StopIteration', 'NotImplementedError', 'AssertionError',
   'property', 'staticmethod', 'classmethod', 'slice', 'format', 'globals', 'locals', 'exec', 'eval', 'bytes',
+  // (run engine) calls a run must refuse: named here so the hooks see them as ops and report them at the call
+  '__import__', 'compile', 'breakpoint',
 ]);
 
 export class Interpreter {

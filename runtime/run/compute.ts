@@ -70,7 +70,9 @@ interface ModuleInfo {
 const FORBIDDEN = [
   /^open$/, /^os\./, /^subprocess\./, /^shutil\./, /^socket\./, /^requests\./, /^urllib/, /^http\./, /^pickle\.load/,
   /^torch\.load$/, /^torch\.save$/, /^np\.(load|save|loadtxt|savetxt|fromfile|genfromtxt)/, /^pd\.read_/, /^pandas\.read_/,
-  /^exec$/, /^eval$/, /^__import__$/, /^Tensor\.(numpy|tofile)$/, /^Module\.load_state_dict_from_url/, /^torch\.hub\./,
+  /^exec$/, /^eval$/, /^compile$/, /^breakpoint$/, /^input$/, /^__import__$/, /^importlib\./, /^Tensor\.(numpy|tofile)$/,
+  /^Module\.load_state_dict_from_url/, /^torch\.hub\./, /^(pathlib\.)?Path$/, /^glob\./, /^tempfile\./, /^ctypes\./,
+  /^multiprocessing\./, /^webbrowser\./, /^(ftplib|smtplib|urllib3|wget|httpx|aiohttp)\./, /^torch\.from_file$/,
 ];
 const FORBIDDEN_EXCEPT = new Set(['Tensor.numpy']);
 
@@ -159,6 +161,10 @@ export class RunContext {
       this.note('warning', 'optimizer.step() changes the weights, and RNN Lens does not train: values computed by the modules after this line are not shown', call.span);
     }
     if (!call.certain) return;
+    if (result.k === 'tensor' && !result.data) {
+      const shape = knownShapeOf(result);
+      if (shape) this.fits(shape, call.op, call.span); // says so when a tensor is too big to hold values
+    }
     if (EVENT_OPS.test(call.op)) {
       const ev: OpEvent = { seq: this.seq++, op: call.op, span: call.span, self: call.self, args: call.args, kwargs: call.kwargs, result };
       const rnnInfo = this.lastRnn;
@@ -232,7 +238,13 @@ export class RunContext {
       case 'torch.rand_like': {
         const shape = knownShapeOf(computed);
         if (!shape || computed.k !== 'tensor' || (computed.dtype !== 'float32' && computed.dtype !== 'float64')) return undefined;
-        if (!this.fits(shape, op, call.span)) return undefined;
+        if (!this.fits(shape, op, call.span)) {
+          if (!this.rngBroken) {
+            this.rngBroken = `${op} of ${shape.reduce((a, b) => a * b, 1)} values was not drawn (above maxElements)`;
+            this.note('warning', `random numbers: ${this.rngBroken}; later random values differ from PyTorch's`, call.span);
+          }
+          return undefined;
+        }
         const t = op.startsWith('torch.randn') ? randn(shape, this.gen, computed.dtype) : rand(shape, this.gen, computed.dtype);
         return withData(computed, t);
       }
