@@ -4,7 +4,7 @@
 //   node --import tsx test/bench/shapes.ts      (also run by `npm run bench`)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzePython } from '../../runtime/analysis/api';
 
@@ -103,7 +103,7 @@ function main(): void {
     '<!-- section:shapes -->',
     '## Shape engine (`rnn-lens shapes`, runtime/analysis)',
     '',
-    `A generated ${lines}-line module (${first.records.length} records: encoder classes with packed bidirectional LSTMs, data prep, calls); node ${process.version}; \`node --import tsx test/bench/shapes.ts\` (${new Date().toISOString().slice(0, 10)}).`,
+    `A generated ${lines}-line module (${first.records.length} records: encoder classes with packed bidirectional LSTMs, data prep, calls); node ${process.version}; \`node --import tsx test/bench/shapes.ts\` (${new Date().toISOString().slice(0, 10)}, 2-core machine shared with other jobs: load average ${loadavg()[0].toFixed(1)} at the end of the run).`,
     '',
     '| measure | time | goal |',
     '|---|---|---|',
