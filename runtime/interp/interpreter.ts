@@ -41,6 +41,8 @@ import { binaryOp, compareOp, unaryOp } from './operators';
 import { indexValue, setIndexValue } from './indexing';
 import { intArith, keyText } from './pyutil';
 
+const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not', '<>']);
+
 export interface InterpreterLimits {
   /** Evaluation steps (statements + expressions) before the analysis degrades to unknowns. */
   maxSteps: number;
@@ -323,6 +325,32 @@ export class Interpreter {
     const valueNodes = groups.pop()!;
     const value = this.evalCommaList(valueNodes, scope);
     for (const g of groups) this.assignTargetList(g, value, scope, node);
+    this.recordFinalValues(groups.flat(), scope);
+  }
+
+  /** A name bound twice by one statement (`_, (h, _) = lstm(x)`) holds the last value afterwards: that is what
+   *  each occurrence records (the fixture reads the variables after the statement). */
+  private recordFinalValues(targets: SyntaxNode[], scope: Scope): void {
+    const names: SyntaxNode[] = [];
+    const collect = (n: SyntaxNode, depth: number): void => {
+      if (depth > 32) return;
+      if (n.name === 'VariableName') names.push(n);
+      else if (n.name === 'TupleExpression' || n.name === 'ArrayExpression' || n.name === 'ParenthesizedExpression') {
+        for (let c = fc(n); c; c = nx(c)) collect(c, depth + 1);
+      }
+    };
+    for (const t of targets) collect(t, 0);
+    if (names.length < 2) return;
+    const counts = new Map<string, number>();
+    for (const n of names) counts.set(this.t(n), (counts.get(this.t(n)) ?? 0) + 1);
+    for (const n of names) {
+      if ((counts.get(this.t(n)) ?? 0) < 2) continue;
+      const b = this.bindings.get(n.from);
+      const final = scope.lookup(this.t(n));
+      if (!b || final === undefined) continue;
+      if (b.executions === 1) b.snapshot = snapshotValue(final);
+      else if (!sameValue(b.snapshot, final)) b.snapshot = join(b.snapshot, snapshotValue(final));
+    }
   }
 
   /** A comma-separated list of expression nodes (with ',' tokens) → one value (a tuple if there are commas). */
@@ -539,10 +567,23 @@ export class Interpreter {
       defaults: this.evalDefaults(node.getChild('ParamList'), scope),
     };
     let v: Value = fn;
-    for (const d of decorators) {
+    // decorators apply bottom-up; a plain `@name` naming a user function is called with the function (a wrapper
+    // that forwards *args/**kwargs keeps working); other unknown decorators (torch.no_grad(), lru_cache…) are
+    // taken as not changing the call
+    for (const d of [...decorators].reverse()) {
       const dn = this.t(d).replace(/^@/, '').trim();
       if (dn === 'property') v = { k: 'opaque', cls: 'property', attrs: new Map([['fget', fn]]) };
       else if (dn === 'staticmethod') v = { k: 'opaque', cls: 'staticmethod', attrs: new Map([['f', fn]]) };
+      else if (dn === 'classmethod') v = { k: 'opaque', cls: 'classmethod', attrs: new Map([['f', fn]]) };
+      else if (/^[A-Za-z_]\w*$/.test(dn)) {
+        const dec = scope.lookup(dn);
+        if (dec && dec.k === 'func') {
+          const wrapped = this.callFunction(dec, [v], new Map(), d);
+          if (wrapped.k === 'func') {
+            v = wrapped;
+          }
+        }
+      }
     }
     this.bindName(nameNode, v, scope, false);
     this.defined.push({ fn, scope });
@@ -578,7 +619,7 @@ export class Interpreter {
     this.execBlock(this.bodyOf(node), body);
     for (const [k, v] of body.vars) {
       if (v.k === 'func') v.ownerClass = cls;
-      if (v.k === 'opaque' && (v.cls === 'property' || v.cls === 'staticmethod')) {
+      if (v.k === 'opaque' && (v.cls === 'property' || v.cls === 'staticmethod' || v.cls === 'classmethod')) {
         const f = v.attrs.get(v.cls === 'property' ? 'fget' : 'f');
         if (f && f.k === 'func') f.ownerClass = cls;
       }
@@ -1237,12 +1278,49 @@ export class Interpreter {
       if (l.k === 'bool' && r.k === 'bool') return bool(null);
       return join(l, r);
     }
+    if (COMPARE_OPS.has(opText) && left.name === 'BinaryExpression' && COMPARE_OPS.has(this.binaryOpText(left))) {
+      return this.evalCompareChain(node, scope);
+    }
     const l = this.eval(left, scope);
     const r = this.eval(right, scope);
-    if (['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not', '<>'].includes(opText)) {
+    if (COMPARE_OPS.has(opText)) {
       return this.guardOp(node, () => compareOp(this.opServices(node), opText, l, r));
     }
     return this.guardOp(node, () => binaryOp(this.opServices(node), opText, l, r, false));
+  }
+
+  private binaryOpText(node: SyntaxNode): string {
+    const kids = childList(node);
+    return kids
+      .slice(1, -1)
+      .map((k) => this.t(k))
+      .join(' ');
+  }
+
+  /** `a < b <= c` (lezer nests it as ((a < b) <= c)): Python's chain `a < b and b <= c`, each operand evaluated
+   *  once, stopping at the first comparison known to be false. */
+  private evalCompareChain(node: SyntaxNode, scope: Scope): Value {
+    const operands: SyntaxNode[] = [];
+    const ops: string[] = [];
+    let cur: SyntaxNode = node;
+    while (cur.name === 'BinaryExpression' && COMPARE_OPS.has(this.binaryOpText(cur))) {
+      const kids = childList(cur);
+      operands.unshift(kids[kids.length - 1]);
+      ops.unshift(this.binaryOpText(cur));
+      cur = kids[0];
+    }
+    operands.unshift(cur);
+    let l = this.eval(operands[0], scope);
+    let result: Value = bool(true);
+    for (let i = 0; i < ops.length; i++) {
+      const r = this.eval(operands[i + 1], scope);
+      const c = this.guardOp(node, () => compareOp(this.opServices(node), ops[i], l, r));
+      const tc = truthy(c);
+      if (tc === false) return c;
+      if (tc === null) result = c.k === 'bool' && result.k === 'bool' ? bool(null) : UNKNOWN;
+      l = r;
+    }
+    return result;
   }
 
   /** Attribute access or subscript. */
@@ -1315,6 +1393,10 @@ export class Interpreter {
             return f && f.k === 'func' ? this.callFunction(f, [obj], new Map(), node) : UNKNOWN;
           }
           if (m.k === 'opaque' && m.cls === 'staticmethod') return m.attrs.get('f') ?? UNKNOWN;
+          if (m.k === 'opaque' && m.cls === 'classmethod') {
+            const f = m.attrs.get('f');
+            return f && f.k === 'func' ? { k: 'bound', fn: f, self: obj.cls } : UNKNOWN;
+          }
           return m;
         }
         if (this.isModuleClass(obj.cls)) return objectModuleMethod(obj, name);
@@ -1322,6 +1404,11 @@ export class Interpreter {
       }
       case 'class': {
         const m = this.classMember(obj, name);
+        if (m && m.k === 'opaque' && m.cls === 'classmethod') {
+          const f = m.attrs.get('f');
+          return f && f.k === 'func' ? { k: 'bound', fn: f, self: obj } : UNKNOWN;
+        }
+        if (m && m.k === 'opaque' && m.cls === 'staticmethod') return m.attrs.get('f') ?? UNKNOWN;
         return m ?? UNKNOWN;
       }
       case 'opaque': {
@@ -1510,8 +1597,26 @@ export class Interpreter {
     }
   }
 
+  /** `model.train(mode)` / `model.eval()`: the `training` flag of the module and of every user submodule (held
+   *  directly or in a ModuleList/ModuleDict/Sequential); null when the call may or may not run. */
+  private setTraining(v: Value, mode: boolean | null, seen: Set<Value>, depth = 0): void {
+    if (seen.has(v) || depth > 20) return;
+    seen.add(v);
+    if (v.k === 'object' && this.isModuleClass(v.cls)) {
+      v.attrs.set('training', bool(mode));
+      for (const a of v.attrs.values()) this.setTraining(a, mode, seen, depth + 1);
+    } else if (v.k === 'nnmodule') {
+      const mods = v.attrs.get('_modules');
+      const dict = v.attrs.get('_dict');
+      for (const m of mods && (mods.k === 'list' || mods.k === 'tuple') && mods.items ? mods.items : []) this.setTraining(m, mode, seen, depth + 1);
+      for (const [, m] of dict && dict.k === 'dict' && dict.entries ? dict.entries.values() : []) this.setTraining(m, mode, seen, depth + 1);
+    }
+  }
+
   private instantiate(cls: ClassValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
     const obj: ObjectValue = { k: 'object', cls, attrs: new Map() };
+    // a new nn.Module is in training mode
+    if (this.isModuleClass(cls)) obj.attrs.set('training', bool(true));
     const init = this.classMember(cls, '__init__');
     const fields = this.allDataclassFields(cls);
     if (fields && !(init && init.k === 'func' && this.ownsMember(cls, '__init__'))) this.initDataclass(obj, fields, args, kwargs, node);
@@ -1523,6 +1628,12 @@ export class Interpreter {
   /** Runs a builtin/torch rule with validation errors located at the call and the run-engine hooks. */
   private callBuiltin(name: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
     if (name === 'super') return this.superObject(args);
+    if ((name === 'Module.eval' || name === 'Module.train') && self && self.k === 'object') {
+      const modeV = args[0] ?? kwargs.get('mode');
+      const mode = name === 'Module.eval' ? false : modeV === undefined ? true : truthy(modeV);
+      this.setTraining(self, this.uncertain > 0 ? null : mode, new Set());
+      return self;
+    }
     if (name === 'isinstance') return this.isInstance(args);
     if (name === 'getattr' && args.length >= 2 && args[1].k === 'str' && args[1].v !== null) {
       return this.getAttr(args[0], args[1].v, node);

@@ -198,6 +198,7 @@ export function nnModuleAttr(m: NnModuleValue, name: string): Value {
 
 /** Methods torch.nn.Module gives user subclasses (model.to(device), model.eval(), …). */
 export function objectModuleMethod(o: ObjectValue, name: string): Value {
+  if (name === 'train' || name === 'eval') return { k: 'builtin', name: `Module.${name}`, self: o };
   if (MODULE_SELF_METHODS.has(name)) return { k: 'builtin', name: 'Module.__self__', self: o };
   if (MODULE_NONE_METHODS.has(name)) {
     if (name === 'register_buffer' || name === 'register_parameter') return { k: 'builtin', name: 'Module.register', self: o };

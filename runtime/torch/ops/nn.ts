@@ -308,6 +308,25 @@ export function register(reg: OpRegistry): void {
     if (!x || x.k !== 'tensor' || !w || w.k !== 'tensor' || !w.shape) return tensor(null, 'float32');
     return tensor(x.shape ? [...x.shape, w.shape[w.shape.length - 1]] : null, w.dtype);
   });
+  // F.pad(input, (left, right, top, bottom, …)): pairs pad the last dim first; negative pads crop
+  reg.def('F.pad', (a) => {
+    const x = a.get(0, 'input');
+    const padV = a.get(1, 'pad');
+    if (!x || x.k !== 'tensor') return tensor(null, null);
+    const pads = padV ? a.services.items(padV) : null;
+    if (!x.shape || !pads) return tensor(null, x.dtype);
+    if (pads.length % 2 !== 0) throw new ShapeError('Padding length must be divisible by 2');
+    if (pads.length / 2 > x.shape.length) throw new ShapeError('Padding length too large');
+    const out: Dim[] = [...x.shape];
+    for (let i = 0; i < pads.length / 2; i++) {
+      const d = out.length - 1 - i;
+      const lo = pads[2 * i];
+      const hi = pads[2 * i + 1];
+      const cur = out[d];
+      out[d] = lo.k === 'int' && hi.k === 'int' && lo.v !== null && hi.v !== null && typeof cur === 'number' ? cur + lo.v + hi.v : null;
+    }
+    return tensor(out, x.dtype);
+  });
   reg.def('nn.Linear.forward', (a) => {
     const m = a.self as NnModuleValue;
     const x = a.get(0, 'input');
@@ -504,7 +523,8 @@ export function register(reg: OpRegistry): void {
     return int(mods && mods.k === 'list' && mods.items ? mods.items.length : null);
   });
   // generic module methods
-  reg.def('Module.__self__', (a) => a.self ?? NONE);
+  // (the interpreter sets the `training` flags itself: it knows whether the call runs for certain)
+  reg.def(['Module.__self__', 'Module.train', 'Module.eval'], (a) => a.self ?? NONE);
   reg.def('Module.__none__', () => NONE);
   reg.def('Module.register', (a) => {
     const o = a.self;

@@ -469,5 +469,36 @@ export function register(reg: OpRegistry): void {
     return tensor(s, x.dtype);
   });
   reg.def(['Tensor.__len__'], (a) => (a.self?.k === 'tensor' && a.self.shape?.length ? intFromDim(a.self.shape[0]) : int(null)));
+  // In-place shape ops change the receiver itself (`h.squeeze_(0)` leaves h squeezed): the out-of-place rule's
+  // result is written into the tensor every alias holds, and the receiver is returned.
+  const inPlace = (outOfPlace: string) => (a: OpArgs): Value => {
+    const rule = reg.get(outOfPlace);
+    const x = a.self;
+    if (!rule || !x || x.k !== 'tensor') return tensor(null, null);
+    const r = rule(a);
+    x.shape = r.k === 'tensor' ? r.shape : null;
+    if (r.k === 'tensor' && r.data) x.data = r.data;
+    else delete x.data;
+    return x;
+  };
+  reg.def('Tensor.squeeze_', inPlace('Tensor.squeeze'));
+  reg.def('Tensor.unsqueeze_', inPlace('Tensor.unsqueeze'));
+  reg.def('Tensor.t_', inPlace('Tensor.t'));
+  reg.def(['Tensor.transpose_', 'Tensor.swapaxes_', 'Tensor.swapdims_'], inPlace('Tensor.transpose'));
+  reg.def('Tensor.resize_', (a) => {
+    const x = a.self;
+    if (!x || x.k !== 'tensor') return tensor(null, null);
+    x.shape = sizesArg(a, 0, 'size');
+    delete x.data;
+    return x;
+  });
+  reg.def('Tensor.resize_as_', (a) => {
+    const x = a.self;
+    const other = a.get(0, 'the_template');
+    if (!x || x.k !== 'tensor') return tensor(null, null);
+    x.shape = other && other.k === 'tensor' ? other.shape : null;
+    delete x.data;
+    return x;
+  });
   void boolArg;
 }
