@@ -134,7 +134,9 @@ export function parsePython(originalText: string, previous?: ParsedPython, chang
   const deep = neutralizeDeepNesting(originalText);
   const text = deep.text;
   let fragments: readonly TreeFragment[] | undefined;
-  if (previous && changes && deep.regions.length === 0) fragments = TreeFragment.applyChanges(previous.fragments, changes);
+  if (previous && changes && deep.regions.length === 0 && safeForIncremental(previous, text, changes)) {
+    fragments = TreeFragment.applyChanges(previous.fragments, changes);
+  }
   const lines = new LineIndex(text);
   const errors: ParseError[] = [];
   for (const r of deep.regions) {
@@ -167,9 +169,34 @@ export function parsePython(originalText: string, previous?: ParsedPython, chang
     }
     if (cursor.firstChild()) continue;
     while (!cursor.nextSibling()) {
-      if (!cursor.parent()) return { text, tree, lines, errors, fragments: TreeFragment.addTree(tree, fragments ?? []) };
+      if (!cursor.parent()) {
+        // an incremental parse that ends with syntax errors is redone from scratch: error recovery next to reused
+        // fragments can nest statements differently than a fresh parse would
+        if (fragments && errors.length > deep.regions.length) return parsePython(originalText);
+        return { text, tree, lines, errors, fragments: TreeFragment.addTree(tree, fragments ?? []) };
+      }
     }
   }
+}
+
+/** Whether reusing the previous tree gives the same tree as a fresh parse. Python's blocks come from indentation
+ *  (lezer's context tracker), and a tree with error nodes can carry wrongly nested fragments: any change that
+ *  touches a line break or a line's leading whitespace, or follows a parse with errors, re-parses from scratch
+ *  (test/unit/shape-reanalyze.test.ts compares incremental and fresh analyses after random edits). */
+function safeForIncremental(previous: ParsedPython, text: string, changes: readonly TextChange[]): boolean {
+  if (previous.errors.length > 0) return false;
+  const touchesLayout = (t: string, from: number, to: number): boolean => {
+    // the changed range, widened to the start of its line: only non-blank text may precede it on the line
+    let i = from - 1;
+    while (i >= 0 && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i--;
+    if (i < 0 || t.charCodeAt(i) === 10 || t.charCodeAt(i) === 13) return true;
+    for (let j = from; j < to; j++) {
+      const c = t.charCodeAt(j);
+      if (c === 10 || c === 13 || c === 92 /* backslash continuation */) return true;
+    }
+    return false;
+  };
+  return changes.every((c) => !touchesLayout(previous.text, c.fromA, c.toA) && !touchesLayout(text, c.fromB, c.toB));
 }
 
 /** Children of a node as an array (named nodes and punctuation alike). */
