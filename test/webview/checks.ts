@@ -1,6 +1,7 @@
 // DOM checks shared by the visualizer's browser tests: each card's drawing compared with the step's own data
 // (pad cells = B×T − sum(lengths), pack column heights = batch_sizes, packed rows by source sequence = rowOrigin,
-// sort rows = permutation, RNN lanes and h_n read positions, unpack padding exactly 0, h_n slices = output cells).
+// sort rows = permutation, RNN lanes and h_n read positions, unpack padding exactly 0, h_n slices = output cells),
+// and that every row is coloured by the sequence Step.rows says it is (one colour per sequence across cards).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -208,6 +209,83 @@ export async function checkDrawings(page: Page, run: RunResult): Promise<void> {
       default:
         throw new Error(`unhandled kind ${(d as { kind: string }).kind}`);
     }
+    if (step.rows) await checkRowSequences(page, step);
   }
 }
 
+/** Every element of the card that carries data-sequence has that sequence's colour class, and the rows it stands
+ *  for (data-b / data-seq = batch row; sort bars by position) are the sequences Step.rows gives. */
+async function checkRowSequences(page: Page, step: Step): Promise<void> {
+  const rows = step.rows!;
+  const id = step.id;
+  const what = `step ${id} (${step.kind}) rows`;
+  const tagged = await attrs(page, id, '[data-sequence]:not(.no-equal):not(.unknown)', ['data-sequence', 'class']); // grey by design
+  eq(tagged.every((t) => (t.class ?? '').split(/\s+/).includes(`seq-${Number(t['data-sequence']) % 8}`)), true, `${what}: colour class = sequence`);
+  for (const [sel, key] of [['[data-b][data-sequence]', 'data-b'], ['[data-seq][data-sequence]', 'data-seq'], ['rect.order-bar.before', 'data-pos'], ['rect.order-bar.after', 'data-from']] as const) {
+    const els = await attrs(page, id, sel, [key, 'data-sequence']);
+    eq(els.map((e) => Number(e['data-sequence'])), els.map((e) => rows[Number(e[key])].sequence), `${what}: ${sel} by ${key}`);
+  }
+}
+
+/** Computed fills of the drawn elements of original sequence `seq` in a card (grid rows' real cells, bars, pack
+ *  cells, packed rows, active RNN cells, h_n slices that equal an output cell). */
+export async function sequenceFills(page: Page, id: number, seq: number): Promise<string[]> {
+  return page.$$eval(`.step-card[data-step-id="${id}"] rect[data-sequence="${seq}"]:not(.no-equal):not(.unknown), .step-card[data-step-id="${id}"] g[data-sequence="${seq}"] rect.real`,
+    (els) => [...new Set(els.map((e) => getComputedStyle(e).fill))]);
+}
+
+/** One sequence followed through every card: the elements at the rows where Step.rows puts it carry its sequence
+ *  number, and all of them — pad, sort, embed values aside, pack, RNN, unpack, un-sort, final state — have ONE fill,
+ *  different from every other sequence's. Returns the cards it was found in. */
+export async function checkSequenceFollowed(page: Page, run: RunResult, seq: number): Promise<string[]> {
+  const fills = new Set<string>();
+  const seen: string[] = [];
+  for (const step of run.steps) {
+    const b = step.rows?.findIndex((r) => r.sequence === seq) ?? -1;
+    if (b < 0 || step.kind === 'embed' || step.kind === 'index') continue;
+    const own = await sequenceFills(page, step.id, seq);
+    if (!own.length) continue;
+    own.forEach((f) => fills.add(f));
+    seen.push(step.kind);
+    const others = new Set<string>();
+    for (const r of step.rows!) if (r.sequence !== seq && r.sequence % 8 !== seq % 8) (await sequenceFills(page, step.id, r.sequence)).forEach((f) => others.add(f));
+    eq(own.some((f) => others.has(f)), false, `step ${step.id} (${step.kind}): sequence ${seq}'s colour differs from the other sequences'`);
+  }
+  eq(fills.size, 1, `sequence ${seq} has one colour in every card (${[...fills].join(' / ')})`);
+  return seen;
+}
+
+
+/** Cards whose drawings show batch rows in sequence colours (embed: values only; index: token chips). */
+const rowCards = (run: RunResult): string[] => run.steps.filter((s) => s.rows && s.kind !== 'embed' && s.kind !== 'index').map((s) => s.kind);
+
+const seqAttr = async (page: Page, stepId: number, sel: string): Promise<string[]> => (await attrs(page, stepId, sel, ['data-sequence'])).map((a) => a['data-sequence']!);
+
+/** Seed 000 (sort by hand, then pack): 'medium' (sequence 2) is pad row 2, sort after-row 1, pack/RNN/unpack row 1,
+ *  named in the legends, and has one colour in every card; so do 'long_str' and 'tiny'. */
+export async function checkSeed000Medium(page: Page, run: RunResult): Promise<void> {
+  const id = (kind: string): number => run.steps.find((s) => s.kind === kind)!.id;
+  eq(await seqAttr(page, id('pad'), 'g.grid-row[data-b="2"]'), ['2'], "pad row 2 is 'medium'");
+  eq(await seqAttr(page, id('sort'), 'rect.sort-row[data-pos="1"]'), ['2'], "sort: after-row 1 is 'medium'");
+  eq(await seqAttr(page, id('sort'), 'rect.order-bar.before[data-pos="2"]'), ['2'], "sort: before-row 2 is 'medium'");
+  eq(await seqAttr(page, id('pack'), 'rect.pack-cell[data-seq="1"]'), ['2', '2', '2', '2', '2', '2'], "pack: batch row 1's 6 cells are 'medium'");
+  eq((await seqAttr(page, id('pack'), 'rect.packed-row[data-sequence="2"]')).length, 6, "pack: 6 packed rows of 'medium'");
+  eq(await page.textContent(`.step-card[data-step-id="${id('pack')}"] .legend-item[data-seq="1"]`), "'medium' · len 6", 'pack legend names the sequence');
+  eq([...new Set(await seqAttr(page, id('rnn'), 'rect.run-cell.active[data-b="1"]'))], ['2'], "RNN lane row 1 is 'medium'");
+  eq(await seqAttr(page, id('unpack'), 'g.grid-row[data-b="1"]'), ['2'], "unpack row 1 is 'medium'");
+  eq(await page.textContent(`.step-card[data-step-id="${id('pad')}"] .legend-item[data-seq="1"]`), "'tiny' · len 4", 'pad legend names the sequence');
+  for (const k of [2, 1, 0]) eq(await checkSequenceFollowed(page, run, k), rowCards(run), `sequence ${k}: one colour in every batched card`);
+}
+
+/** Seed 002 (enforce_sorted=False, sorted_indices = [2, 0, 1]): sequence 1 ([4, 5], length 2) is sorted to position 2
+ *  inside pack and un-sorted back to row 1; every sequence keeps one colour through all cards. */
+export async function checkSeed002Orders(page: Page, run: RunResult): Promise<void> {
+  const id = (kind: string): number => run.steps.find((s) => s.kind === kind)!.id;
+  eq(await seqAttr(page, id('pad'), 'g.grid-row[data-b="1"]'), ['1'], 'pad row 1 is sequence 1');
+  eq(await seqAttr(page, id('sort'), 'rect.sort-row[data-pos="2"]'), ['1'], 'sort inside pack: position 2 is sequence 1');
+  eq(await seqAttr(page, id('pack'), 'rect.pack-cell[data-seq="1"]'), ['1', '1'], 'pack: batch row 1 cells are sequence 1');
+  eq(await seqAttr(page, id('unsort'), 'rect.order-bar.before[data-pos="2"]'), ['1'], 'un-sort: sorted position 2 is sequence 1');
+  eq(await seqAttr(page, id('unsort'), 'rect.unsort-row[data-pos="1"]'), ['1'], 'un-sort: restored row 1 is sequence 1');
+  eq(await page.textContent(`.step-card[data-step-id="${id('pack')}"] .legend-item[data-seq="1"]`), 'sequence 1 · len 2', 'no strings in this run: "sequence k"');
+  for (const k of [0, 1, 2]) eq(await checkSequenceFollowed(page, run, k), rowCards(run), `sequence ${k}: one colour in every batched card`);
+}

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { runPythonText } from '../../runtime/run/engine';
 import type { RunResult } from '../../runtime/steps/step';
 import { PROTOCOL_VERSION } from '../../webview/protocol';
-import { cardShots, checkDrawings, counter } from './checks';
+import { cardShots, checkDrawings, checkSeed000Medium, checkSeed002Orders, counter } from './checks';
 import { applyTheme, pageErrors, post, ROOT, startHarness, type Harness } from './harness';
 
 const CASES = join(ROOT, 'test/fixtures/run/cases');
@@ -37,6 +37,9 @@ describe('visualizer page on the run engine\'s Steps', { timeout: 300_000 }, () 
       await post(page, { type: 'show', protocol: PROTOCOL_VERSION, result: JSON.parse(JSON.stringify(result)), source: { uri: `file:///${file}`, label: file, text, languageId: 'python' } });
       await page.waitForFunction((n) => Number(document.getElementById('rnn-lens')?.dataset.renders ?? 0) > n, before);
       await checkDrawings(page, result);
+      // colour follows the sequence across cards on the engine's own rows too
+      if (file === 'seed_pack_chars.py') await checkSeed000Medium(page, result);
+      if (file === 'seed_pad_pack.py') await checkSeed002Orders(page, result);
       await cardShots(page, `engine-${file.replace('.py', '')}`, ['pack', 'rnn', 'final-state'], 'light');
       assert.deepEqual(pageErrors(page), []);
       assert.equal(await page.$$eval('.draw-error', (els) => els.length), 0, 'no card failed to draw');

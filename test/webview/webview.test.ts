@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunResult } from '../../runtime/steps/step';
-import { attrs, cardShots, checkDrawings, count, counter, eq, SHOTS } from './checks';
+import { attrs, cardShots, checkDrawings, checkSeed000Medium, checkSeed002Orders, count, counter, eq, SHOTS } from './checks';
 import { PROTOCOL_VERSION, type ToWebview } from '../../webview/protocol';
 import { applyTheme, loadFixture, pageErrors, post, sent, startHarness, type Harness } from './harness';
 
@@ -61,6 +61,14 @@ describe('visualizer page in Chromium', { timeout: 180_000 }, () => {
     eq(await count(page, pad.id, 'rect.cell.pad'), 3 * 8 - 18, 'pad cells = 24 − 18');
     const sort = run.steps.find((s) => s.kind === 'sort')!;
     eq((await attrs(page, sort.id, 'rect.sort-row', ['data-from'])).map((r) => Number(r['data-from'])), [0, 2, 1], 'perm_idx = [0, 2, 1]');
+  });
+
+  test('seed 000: \'medium\' keeps one colour from the pad card (row 2) through the sort (after-row 1), pack (row 1) and unpack', async () => {
+    await checkSeed000Medium(page, await show(page, 'seed_000_pack_chars'));
+  });
+
+  test('seed 002 (enforce_sorted=False): each sequence keeps its colour through sort inside pack, pack, LSTM, unpack, un-sort', async () => {
+    await checkSeed002Orders(page, await show(page, 'seed_002_pad_pack'));
   });
 
   for (const name of SEEDS) {

@@ -1,7 +1,8 @@
 // What every drawing receives: the whole run (to look up neighbouring steps, e.g. the lengths an unsort restores),
-// the shared tooltip and the theme palette.
+// the shared tooltip and the theme palette; and how a batch row maps to its original sequence (colour and name follow
+// the sequence through every card, via Step.rows).
 import type { RunResult, Step, StepDetails } from '../../runtime/steps/step';
-import type { Tooltip } from '../dom';
+import { h, type Tooltip } from '../dom';
 import type { Palette } from '../heatmap';
 
 export interface DrawContext {
@@ -20,9 +21,45 @@ export function previous<K extends StepDetails['kind']>(ctx: DrawContext, step: 
   return null;
 }
 
-/** CSS class giving the colour of original batch row `b` (8 theme chart colours, cycled). */
-export function seqClass(b: number): string {
-  return `seq-${b % 8}`;
+/** The nearest step before `step` of the given kind. */
+export function previousStep(ctx: DrawContext, step: Step, kind: StepDetails['kind']): Step | null {
+  const i = ctx.run.steps.indexOf(step);
+  for (let j = i - 1; j >= 0; j--) if (ctx.run.steps[j].details.kind === kind) return ctx.run.steps[j];
+  return null;
+}
+
+/** CSS class giving the colour of original sequence `k` (8 theme chart colours, cycled). */
+export function seqClass(k: number): string {
+  return `seq-${k % 8}`;
+}
+
+/** The original sequence of batch row `b` of a step (Step.rows, in the order the batch enters the step); without
+ *  rows, the row index itself (the colours then follow each step's own order). */
+export function seqOf(step: Step, b: number): number {
+  return step.rows?.[b]?.sequence ?? b;
+}
+
+/** Which entering row (index into Step.rows) row `b` of a step's OUTPUT is: a sort's or un-sort's output row k is
+ *  its input row permutation[k]; every other step keeps its order. */
+export function outputRow(step: Step, b: number): number {
+  const d = step.details;
+  return d.kind === 'sort' || d.kind === 'unsort' ? (d.permutation[b] ?? b) : b;
+}
+
+/** A sequence's name for legends and tooltips: its text when the run knows it ('tiny'), else "sequence k". */
+export function seqName(step: Step, b: number): string {
+  const r = step.rows?.[b];
+  if (!r) return `row ${b}`;
+  return r.label !== undefined ? `'${r.label}'` : `sequence ${r.sequence}`;
+}
+
+/** Colour key of a step's B batch rows in its order: swatch + name (+ length: "'tiny' · len 4"), first 16 rows. */
+export function seqLegend(step: Step, B: number, lengths?: readonly number[]): HTMLElement {
+  const shown = Array.from({ length: Math.min(B, 16) }, (_, b) => b);
+  return h('div', { class: 'legend' }, ...shown.map((b) =>
+    h('span', { class: `legend-item ${seqClass(seqOf(step, b))}`, 'data-seq': b, 'data-sequence': seqOf(step, b) }, h('span', { class: 'swatch' }),
+      `${seqName(step, b)}${lengths ? ` · len ${lengths[b]}` : ''}`)),
+  B > 16 ? h('span', { class: 'legend-item' }, `… ${B - 16} more rows`) : null);
 }
 
 /** Cell size for a grid of `cols` columns (and `rows` rows) so large batches stay compact. */

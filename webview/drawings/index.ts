@@ -4,7 +4,7 @@ import { h } from '../dom';
 import { drawHeatmap } from '../heatmap';
 import { assertNever } from '../protocol';
 import { numel, outputTensors } from '../values';
-import { previous, type DrawContext } from './context';
+import { outputRow, previous, previousStep, seqName, seqOf, type DrawContext } from './context';
 import { drawPad, drawUnpack } from './padding';
 import { drawPack } from './packing';
 import { drawSort, drawUnsort } from './order';
@@ -15,11 +15,11 @@ export function drawStep(step: Step, ctx: DrawContext): HTMLElement | null {
   const d = step.details;
   switch (d.kind) {
     case 'vocab': return drawVocab(d);
-    case 'index': return drawIndex(d);
+    case 'index': return drawIndex(step, d);
     case 'pad': return drawPad(step, d, ctx);
-    case 'sort': return drawSort(d);
+    case 'sort': return drawSort(step, d);
     case 'embed': return null; // its drawing is the values heat map, with padding rows hatched
-    case 'pack': return drawPack(d, ctx.palette);
+    case 'pack': return drawPack(step, d, ctx.palette);
     case 'rnn': return drawRnn(step, d);
     case 'unpack': return drawUnpack(step, d);
     case 'unsort': return drawUnsort(step, d, ctx);
@@ -36,7 +36,8 @@ export const EAGER_VALUES = 4096;
 export function drawValues(step: Step, ctx: DrawContext): HTMLElement | null {
   const tensors = outputTensors(step).filter((o) => o.tensor.dtype.startsWith('float') || o.tensor.shape.length >= 1);
   if (!tensors.length) return null;
-  const pack = step.details.kind === 'pack' ? step.details : previous(ctx, step, 'pack');
+  const packStep = step.details.kind === 'pack' ? step : previousStep(ctx, step, 'pack');
+  const pack = packStep?.details.kind === 'pack' ? packStep.details : null;
   const lengths = lengthsFor(step, ctx);
   const total = tensors.reduce((a, o) => a + numel(o.tensor.shape), 0);
   const details = h('details', { class: 'values', ...(total <= EAGER_VALUES ? { open: true } : {}) },
@@ -49,9 +50,10 @@ export function drawValues(step: Step, ctx: DrawContext): HTMLElement | null {
       const batchFirst3 = o.tensor.shape.length === 3 && lengths !== null && lengths.length === o.tensor.shape[0];
       details.append(drawHeatmap({
         name: o.name, tensor: o.tensor, tooltip: ctx.tooltip, palette: ctx.palette,
-        rowBand: isPackedData && pack ? (_blk, r) => ctx.palette.sequence[(pack.rowOrigin[r]?.[1] ?? 0) % 8] : undefined,
-        rowLabel: isPackedData && pack ? (_blk, r) => `t=${pack.rowOrigin[r]?.[0]}, batch row ${pack.rowOrigin[r]?.[1]}`
-          : batchFirst3 ? (b, r) => `batch row ${b}, t=${r}${lengths && r >= lengths[b] ? ', padding' : ''}` : undefined,
+        rowBand: isPackedData && pack && packStep ? (_blk, r) => ctx.palette.sequence[seqOf(packStep, pack.rowOrigin[r]?.[1] ?? 0) % 8]
+          : batchFirst3 && step.rows ? (b) => ctx.palette.sequence[seqOf(step, outputRow(step, b)) % 8] : undefined,
+        rowLabel: isPackedData && pack && packStep ? (_blk, r) => `t=${pack.rowOrigin[r]?.[0]}, batch row ${pack.rowOrigin[r]?.[1]}${packStep.rows ? ` = ${seqName(packStep, pack.rowOrigin[r]?.[1] ?? 0)}` : ''}`
+          : batchFirst3 ? (b, r) => `batch row ${b}${step.rows ? ` = ${seqName(step, outputRow(step, b))}` : ''}, t=${r}${lengths && r >= lengths[b] ? ', padding' : ''}` : undefined,
         isPad: batchFirst3 && lengths ? (b, r) => r >= lengths[b] : undefined,
       }));
     }

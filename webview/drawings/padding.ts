@@ -4,7 +4,7 @@
 import type { Step, StepDetails, TensorValue } from '../../runtime/steps/step';
 import { attachTips, h, mk, svgFrom, svgPoint } from '../dom';
 import { fmt, outputTensors, strides } from '../values';
-import { cellSize, previous, seqClass, type DrawContext } from './context';
+import { cellSize, previous, seqClass, seqLegend, seqName, seqOf, type DrawContext } from './context';
 
 interface GridSpec {
   cls: string;
@@ -16,6 +16,8 @@ interface GridSpec {
   batchFirst: boolean;
   name: string;
   vocab: string[] | null;
+  /** the step whose Step.rows name the grid's rows (its output keeps the order the batch entered in) */
+  step: Step;
 }
 
 /** The values at (b, t): one number for a 2-D tensor, the feature vector for 3-D, null when not sent. */
@@ -64,7 +66,7 @@ export function drawBatchGrid(spec: GridSpec): SVGSVGElement {
       if (len > 0) row += mk('rect', { class: 'cell real', x: left, y, width: len * c - 1, height: c - 1, 'data-b': b, 'data-cells': len });
       if (T - len > 0) row += mk('rect', { class: 'cell pad', x: left + len * c, y, width: (T - len) * c - 1, height: c - 1, 'data-b': b, 'data-cells': T - len });
     }
-    m += mk('g', { class: `grid-row ${seqClass(b)}`, 'data-b': b }, row);
+    m += mk('g', { class: `grid-row ${seqClass(seqOf(spec.step, b))}`, 'data-b': b, 'data-sequence': seqOf(spec.step, b) }, row);
     m += mk('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7, 'data-b': b, 'data-length': spec.lengths[b] }, `len ${spec.lengths[b]}`);
   }
   const svg = svgFrom(W, H, `batch-grid ${spec.cls}`, spec.label, m);
@@ -79,7 +81,8 @@ export function drawBatchGrid(spec: GridSpec): SVGSVGElement {
     const idx = spec.batchFirst ? `[${b}, ${t}]` : `[${t}, ${b}]`;
     const val = v === null ? '' : v.length === 1 ? ` = ${fmt(v[0])}` : ` = [${v.slice(0, 8).map(fmt).join(', ')}${v.length > 8 ? ', …' : ''}]`;
     const tok = v && v.length === 1 && spec.vocab && Number.isInteger(v[0]) && spec.vocab[v[0]] !== undefined ? ` '${spec.vocab[v[0]]}'` : '';
-    return `${spec.name}${idx}${val}${tok} — ${real ? `real (row ${b} has length ${spec.lengths[b]})` : 'padding'}`;
+    const who = spec.step.rows ? ` = ${seqName(spec.step, b)}` : '';
+    return `${spec.name}${idx}${val}${tok} — ${real ? `real (row ${b}${who} has length ${spec.lengths[b]})` : `padding (row ${b}${who})`}`;
   });
   return svg;
 }
@@ -97,7 +100,8 @@ export function drawPad(step: Step, d: Extract<StepDetails, { kind: 'pad' }>, ct
   const padCells = B * T - d.lengths.reduce((a, b) => a + b, 0);
   return h('div', { class: 'drawing pad' },
     drawBatchGrid({ cls: 'pad-grid', label: `padded batch ${B} × ${T}`, lengths: d.lengths, T, tensor: out?.tensor ?? null,
-      batchFirst: d.batchFirst, name: out?.name ?? 'padded', vocab }),
+      batchFirst: d.batchFirst, name: out?.name ?? 'padded', vocab, step }),
+    step.rows ? seqLegend(step, d.lengths.length, d.lengths) : null,
     h('p', { class: 'fact pad-count', 'data-pad-cells': padCells },
       `${B} × ${T} = ${B * T} cells: ${B * T - padCells} real + ${padCells} padding (value ${d.paddingValue}).`));
 }
@@ -118,12 +122,12 @@ export function drawUnpack(step: Step, d: Extract<StepDetails, { kind: 'unpack' 
     }
   }
   const grid = drawBatchGrid({ cls: 'unpack-grid', label: `unpacked output ${B} × ${T}`, lengths: d.lengths, T,
-    tensor: out?.tensor ?? null, batchFirst: d.batchFirst, name: out?.name ?? 'output', vocab: null });
+    tensor: out?.tensor ?? null, batchFirst: d.batchFirst, name: out?.name ?? 'output', vocab: null, step });
   const verdict = !out || !out.tensor.data
     ? h('p', { class: 'fact pad-check', 'data-checked': 0 }, 'values not sent: padding not checked')
     : h('p', { class: `fact pad-check ${nonPadValue === 0 ? 'ok' : 'bad'}`, 'data-checked': checked, 'data-nonzero': nonPadValue },
       nonPadValue === 0
         ? `✓ padding exactly ${d.paddingValue} in all ${checked} padded time steps (lengths ${d.lengths.join(', ')})`
         : `✗ ${nonPadValue} padded values differ from ${d.paddingValue}`);
-  return h('div', { class: 'drawing unpack' }, grid, verdict);
+  return h('div', { class: 'drawing unpack' }, grid, step.rows ? seqLegend(step, d.lengths.length, d.lengths) : null, verdict);
 }

@@ -5,7 +5,7 @@
 import type { Step, StepDetails, TensorValue } from '../../runtime/steps/step';
 import { attachTips, h, mk, s, svgCanvas, svgFrom, svgPoint } from '../dom';
 import { PER_CELL_LIMIT } from './padding';
-import { cellSize, seqClass } from './context';
+import { cellSize, seqClass, seqLegend, seqName, seqOf } from './context';
 
 export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): HTMLElement {
   const B = d.lengths.length;
@@ -30,10 +30,10 @@ export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): H
         if (perCell) {
           for (let t = 0; t < T; t++) {
             const active = t < len;
-            m += mk('rect', { class: `run-cell ${active ? `active ${seqClass(b)}` : 'idle'}`, x: left + t * c, y, width: c - 1, height: c - 1, 'data-b': b, 'data-t': t, 'data-cells': 1 });
+            m += mk('rect', { class: `run-cell ${active ? `active ${seqClass(seqOf(step, b))}` : 'idle'}`, x: left + t * c, y, width: c - 1, height: c - 1, 'data-b': b, 'data-t': t, 'data-cells': 1, ...(active ? { 'data-sequence': seqOf(step, b) } : {}) });
           }
         } else {
-          m += mk('rect', { class: `run-cell active ${seqClass(b)}`, x: left, y, width: len * c - 1, height: c - 1, 'data-b': b, 'data-cells': len });
+          m += mk('rect', { class: `run-cell active ${seqClass(seqOf(step, b))}`, x: left, y, width: len * c - 1, height: c - 1, 'data-b': b, 'data-cells': len, 'data-sequence': seqOf(step, b) });
           if (T > len) m += mk('rect', { class: 'run-cell idle', x: left + len * c, y, width: (T - len) * c - 1, height: c - 1, 'data-b': b, 'data-cells': T - len });
         }
         if (len > 1 && c >= 9) {
@@ -49,16 +49,17 @@ export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): H
       attachTips(svg, (el, ev) => {
         const b = Number(el.getAttribute('data-b'));
         const t = el.hasAttribute('data-t') ? Number(el.getAttribute('data-t')) : Math.max(0, Math.min(T - 1, Math.floor((svgPoint(svg, ev).x - left) / c)));
-        if (el.classList.contains('hn-read')) return `h_n[${hIndex}, ${b}] is read here: layer ${l} ${dir ? 'backward' : 'forward'}, row ${b}, t = ${t}`;
+        const who = step.rows ? ` (${seqName(step, b)})` : '';
+        if (el.classList.contains('hn-read')) return `h_n[${hIndex}, ${b}] is read here: layer ${l} ${dir ? 'backward' : 'forward'}, row ${b}${who}, t = ${t}`;
         if (!el.classList.contains('run-cell')) return null;
-        return t < d.lengths[b] ? `row ${b} runs step t = ${t} (length ${d.lengths[b]})` : `row ${b}: t = ${t} skipped (past length ${d.lengths[b]}; output is 0 here)`;
+        return t < d.lengths[b] ? `row ${b}${who} runs step t = ${t} (length ${d.lengths[b]})` : `row ${b}${who}: t = ${t} skipped (past length ${d.lengths[b]}; output is 0 here)`;
       });
       wrap.append(svg);
     }
   }
+  if (step.rows) wrap.append(seqLegend(step, B, d.lengths));
   wrap.append(h('p', { class: 'fact' },
     `${d.mode} ${d.inputSize} → ${d.hiddenSize}${d.projSize ? ` (proj ${d.projSize})` : ''}, ${d.numLayers} layer${d.numLayers > 1 ? 's' : ''}, ${d.bidirectional ? 'bidirectional' : 'one direction'}, ${d.packed ? 'packed input: each row stops at its length' : 'NOT packed: every row runs all T steps'}; weights: ${d.weightsSource}; computed by ${d.backend}.`));
-  void step;
   return wrap;
 }
 
@@ -91,9 +92,9 @@ export function drawFinalState(step: Step, d: Extract<StepDetails, { kind: 'fina
           svg.append(s('text', { class: 'axis-label', x: left - 8, y: y + c * 0.65, 'text-anchor': 'end' }, `h_n[${i}] layer ${l} ${D === 2 ? (dir ? 'bwd' : 'fwd') : ''}`));
           for (let b = 0; b < B; b++) {
             const t = eq ? eq[l]?.[dir]?.[b] ?? null : undefined;
-            const cls = t === undefined ? 'unknown' : t === null ? 'no-equal' : `equal ${seqClass(b)}`;
+            const cls = t === undefined ? 'unknown' : t === null ? 'no-equal' : `equal ${seqClass(seqOf(step, b))}`;
             svg.append(s('rect', { class: `hn-slice ${cls}`, x: left + b * c, y, width: c - 2, height: c,
-              'data-layer': l, 'data-dir': dir, 'data-b': b, 'data-equals': t === undefined ? 'unknown' : t ?? 'none' }));
+              'data-layer': l, 'data-dir': dir, 'data-b': b, 'data-sequence': seqOf(step, b), 'data-equals': t === undefined ? 'unknown' : t ?? 'none' }));
             cellText(t, left + b * c, y);
           }
         }
@@ -103,25 +104,27 @@ export function drawFinalState(step: Step, d: Extract<StepDetails, { kind: 'fina
       const y = top + row * (c + 6);
       svg.append(s('text', { class: 'axis-label', x: left - 8, y: y + c * 0.65, 'text-anchor': 'end' }, 'selected = output at'));
       d.equalsOutputStep.forEach((t, b) => {
-        svg.append(s('rect', { class: `sel-equals ${t === null ? 'no-equal' : `equal ${seqClass(b)}`}`, x: left + b * c, y, width: c - 2, height: c, 'data-b': b, 'data-equals': t ?? 'none' }));
+        svg.append(s('rect', { class: `sel-equals ${t === null ? 'no-equal' : `equal ${seqClass(seqOf(step, b))}`}`, x: left + b * c, y, width: c - 2, height: c, 'data-b': b, 'data-sequence': seqOf(step, b), 'data-equals': t ?? 'none' }));
         cellText(t, left + b * c, y);
       });
     }
     attachTips(svg, (el) => {
       const b = el.getAttribute('data-b');
       const t = el.getAttribute('data-equals');
-      if (el.classList.contains('sel-equals')) return t === 'none' ? `${d.selection} row ${b} equals no output cell` : `${d.selection} row ${b} = output[${b}, ${t}]`;
+      const who = step.rows && b !== null ? ` (${seqName(step, Number(b))})` : '';
+      if (el.classList.contains('sel-equals')) return t === 'none' ? `${d.selection} row ${b}${who} equals no output cell` : `${d.selection} row ${b}${who} = output[${b}, ${t}]`;
       if (!el.classList.contains('hn-slice')) return null;
       const l = Number(el.getAttribute('data-layer'));
       const dir = Number(el.getAttribute('data-dir'));
       const half = D === 2 ? (dir ? ', backward half' : ', forward half') : '';
       const i = l * D + dir;
-      if (t === 'unknown') return `h_n[${i}, ${b}] (layer ${l}${D === 2 ? (dir ? ' backward' : ' forward') : ''})`;
+      if (t === 'unknown') return `h_n[${i}, ${b}]${who} (layer ${l}${D === 2 ? (dir ? ' backward' : ' forward') : ''})`;
       return t === 'none'
-        ? `h_n[${i}, ${b}] (layer ${l}) equals no output cell: only the last layer's states appear in output`
-        : `h_n[${i}, ${b}] = output[${b}, ${t}${half}]`;
+        ? `h_n[${i}, ${b}]${who} (layer ${l}) equals no output cell: only the last layer's states appear in output`
+        : `h_n[${i}, ${b}]${who} = output[${b}, ${t}${half}]`;
     });
     wrap.append(svg);
+    if (step.rows && step.rows.length === B) wrap.append(seqLegend(step, B));
   }
   wrap.append(h('p', { class: 'fact' }, `selected: ${d.selection}${d.equalsOutputStep.length ? `; equals output at time steps [${d.equalsOutputStep.map((x) => x ?? '—').join(', ')}]` : ''}`));
   return wrap;
