@@ -187,7 +187,7 @@ class AnalysisImpl implements Analysis {
       const diag: Diagnostic = { code: d.code, severity: d.severity, message: d.message, span: this.span(d.from, d.to) };
       const doc = DIAGNOSTIC_DOCS[d.code];
       if (doc) diag.href = `docs/gotchas.md#${doc}`;
-      else if (d.code === 'RNNL-SHAPE') diag.href = 'docs/gotchas.md#shape-error';
+      else if (d.code === 'RNNL-SHAPE') diag.href = 'docs/gotchas.md#rnnl-shape';
       if (d.code === 'RNNL002' && this.parsed.text[d.to - 1] === ')') {
         // insert `, enforce_sorted=False` before the call's closing parenthesis
         diag.fix = { title: 'Pass enforce_sorted=False (PyTorch sorts and un-sorts for you)', span: this.span(d.to - 1, d.to - 1), text: ', enforce_sorted=False' };
@@ -256,8 +256,8 @@ class AnalysisImpl implements Analysis {
 
 /** Anchors in docs/gotchas.md of the codes raised by op rules. */
 const DIAGNOSTIC_DOCS: Record<string, string> = {
-  RNNL002: 'unsorted-lengths',
-  RNNL004: 'bad-length',
+  RNNL002: 'rnnl002',
+  RNNL004: 'rnnl004',
 };
 
 /** Inlay label: the compact shape part only (`(3, 8)`, `packed (18, 4)`, `((1, 3, 5), (1, 3, 5))`). */

@@ -4,7 +4,9 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { ParsedPython } from '../python/parse';
 import type { Interpreter } from '../interp/interpreter';
-import type { Value } from '../interp/values';
+import type { NnModuleValue, PackedValueA, TensorValueA, Value } from '../interp/values';
+import type { Dim } from '../shape/dim';
+import { boolArg, dimArg } from '../torch/ops/common';
 
 export interface Gotcha {
   code: string;
@@ -79,7 +81,7 @@ function opSiteGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[])
             message: `${site.op.replace(/^(Tensor|torch)\./, '')} over the time dim of a padded output counts the padding positions; mask them (and divide by the lengths) first.`,
             from: site.from,
             to: site.to,
-            href: `${DOC}#pooling-padding`,
+            href: `${DOC}#rnnl012`,
           });
         }
       }
@@ -95,7 +97,7 @@ function opSiteGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[])
           message: '`lengths` must be a 1-D CPU int64 tensor (or a list) since PyTorch 1.7: keep the lengths on the CPU.',
           from: site.from,
           to: site.to,
-          href: `${DOC}#lengths-type`,
+          href: `${DOC}#rnnl003`,
         });
       }
     }
@@ -122,7 +124,7 @@ function gruTupleGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[
             message: `${kind.replace('.', '')} returns (output, h_n), not (output, (h_n, c_n)) like LSTM: unpacking h_n into two names splits it along num_layers*num_directions.`,
             from: node.from,
             to: node.to,
-            href: `${DOC}#gru-hidden-tuple`,
+            href: `${DOC}#rnnl014`,
           });
         }
       }
@@ -134,10 +136,158 @@ function gruTupleGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[
   }
 }
 
+/** Origins whose timeDim fact says for sure which dim is time and which is batch (the op built the layout). */
+const LAYOUT_ORIGINS: Record<string, string> = {
+  pad_sequence: 'pad_sequence',
+  pad_packed_sequence: 'pad_packed_sequence',
+  embedding: 'an embedding of a padded batch',
+};
+
+/** The first positional argument's source text of a call `f(a, …)`. */
+function firstArgText(text: string, from: number, to: number): string {
+  const call = text.slice(from, to);
+  const open = call.indexOf('(');
+  return open < 0 ? '' : (topLevelArgs(call.slice(open + 1, -1))[0] ?? '').trim();
+}
+
+function fmtShape(s: readonly Dim[]): string {
+  return `(${s.map((d) => (d === null ? '?' : String(d))).join(', ')})`;
+}
+
+/** RNNL007: a tensor whose batch/time layout is known from its origin fed to a module / pack call expecting the other. */
+function layoutGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[]): void {
+  const text = parsed.text;
+  for (const site of interp.opSites) {
+    const rnn = /^nn\.(LSTM|GRU|RNN)\.forward$/.exec(site.op);
+    const isPack = site.op === 'rnn.pack_padded_sequence';
+    if (!rnn && !isPack) continue;
+    const x = site.args[0] ?? site.kwargs.get('input');
+    if (!x || x.k !== 'tensor' || !x.shape || x.shape.length !== 3 || !x.facts.padded) continue;
+    const from = x.facts.origin ? LAYOUT_ORIGINS[x.facts.origin] : undefined;
+    if (!from || (x.facts.timeDim !== 0 && x.facts.timeDim !== 1)) continue;
+    let bf: boolean | null;
+    if (rnn) {
+      const m = site.self;
+      if (!m || m.k !== 'nnmodule') continue;
+      bf = boolArg((m as NnModuleValue).cfg.batch_first, false);
+    } else bf = boolArg(site.args[2] ?? site.kwargs.get('batch_first'), false);
+    if (bf === null) continue;
+    const xBatchFirst = x.facts.timeDim === 1;
+    if (xBatchFirst === bf) continue;
+    const arg = firstArgText(text, site.from, site.to) || 'the input';
+    const [N, T] = xBatchFirst ? [x.shape[0], x.shape[1]] : [x.shape[1], x.shape[0]];
+    const has = xBatchFirst ? `(batch, time, ·) = ${fmtShape(x.shape)}` : `(time, batch, ·) = ${fmtShape(x.shape)}`;
+    const what = rnn ? `this ${rnn[1]} was built with batch_first=${bf ? 'True' : 'False'}` : `pack_padded_sequence is called with batch_first=${bf ? 'True' : 'False'}`;
+    const sizes = typeof N === 'number' && typeof T === 'number' ? ` (${N} sequences of ${T} steps read as ${T} sequences of ${N} steps)` : '';
+    out.push({
+      code: 'RNNL007',
+      severity: 'warning',
+      message: `${arg} is ${has}, batch ${xBatchFirst ? 'first' : 'second'} (from ${from}), but ${what}: batch and time are silently swapped${sizes}. Use batch_first=${xBatchFirst ? 'True' : 'False'} or ${arg}.transpose(0, 1).`,
+      from: site.from,
+      to: site.to,
+      href: `${DOC}#rnnl007`,
+    });
+  }
+}
+
+/** The value of a simple expression: a Name (its recorded use/binding value). */
+function nameValue(interp: Interpreter, n: SyntaxNode | null): Value | undefined {
+  if (!n || n.name !== 'VariableName') return undefined;
+  return interp.uses.get(n.from)?.value ?? interp.bindings.get(n.from)?.value;
+}
+
+function isHiddenState(v: Value | undefined): v is TensorValueA {
+  return !!v && v.k === 'tensor' && !!v.facts.rnn && !!v.shape && v.shape.length === 3 && (v.facts.origin?.endsWith('.h_n') === true || v.facts.origin?.endsWith('.c_n') === true);
+}
+
+function sameDim(a: Dim, b: Dim): boolean {
+  return a !== null && a === b;
+}
+
+/** RNNL005 (`h_n.view(batch, …)`) and RNNL010 (`packed.data.view(batch, time, …)`): calls of view/reshape. */
+function reshapeGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[]): void {
+  const text = parsed.text;
+  const cursor = parsed.tree.cursor();
+  for (;;) {
+    if (cursor.name === 'CallExpression') {
+      const call = cursor.node;
+      const callee = call.firstChild;
+      const prop = callee?.name === 'MemberExpression' ? callee.getChild('PropertyName') : null;
+      const method = prop ? text.slice(prop.from, prop.to) : '';
+      const argList = call.getChild('ArgList');
+      if ((method === 'view' || method === 'reshape') && callee && argList) {
+        const argNodes: SyntaxNode[] = [];
+        for (let c = argList.firstChild; c; c = c.nextSibling) if (!['(', ')', ','].includes(c.name)) argNodes.push(c);
+        const argTexts = argNodes.map((n) => text.slice(n.from, n.to));
+        const firstNode = argNodes[0];
+        const firstDim = firstNode ? argDim(interp, text, firstNode) : null;
+        const obj = callee.firstChild;
+        const v = nameValue(interp, obj);
+        // RNNL005: h_n.view(N, …) on a multi-layer / bidirectional h_n
+        if (isHiddenState(v) && argTexts.length >= 2 && !argTexts.some((t) => t.includes('='))) {
+          const [DL, N] = v.shape as Dim[];
+          if (typeof DL === 'number' && DL > 1 && typeof N === 'number' && N !== DL && firstDim === N) {
+            const name = text.slice(obj!.from, obj!.to);
+            out.push({
+              code: 'RNNL005',
+              severity: 'warning',
+              message: `${text.slice(call.from, call.to)} treats ${name} as batch-first, but ${name} is (num_layers*num_directions, batch, hidden) = ${fmtShape(v.shape as Dim[])}${v.facts.rnn!.batchFirst ? ' even with batch_first=True' : ''}: this mixes the ${DL} layer/direction states across sequences. Use ${name}.transpose(0, 1).reshape(${argTexts.join(', ')}) (or ${name}.permute(1, 0, 2)).`,
+              from: call.from,
+              to: call.to,
+              href: `${DOC}#rnnl005`,
+            });
+          }
+        }
+        // RNNL010: packed.data.view(N, T, …)
+        if (obj && obj.name === 'MemberExpression' && argTexts.length >= 3) {
+          const dataProp = obj.getChild('PropertyName');
+          const p = nameValue(interp, obj.firstChild);
+          if (dataProp && text.slice(dataProp.from, dataProp.to) === 'data' && p && p.k === 'packed') {
+            const N = packedBatch(p);
+            const T: Dim = p.batchSizes ? p.batchSizes.length : null;
+            const secondNode = argNodes[1];
+            const secondDim = secondNode ? argDim(interp, text, secondNode) : null;
+            const batchMajor = N !== null && sameDim(firstDim, N) && ((T !== null && N !== T) || (secondDim !== null && secondDim !== N));
+            if (batchMajor) {
+              const packedName = text.slice(obj.firstChild!.from, obj.firstChild!.to);
+              out.push({
+                code: 'RNNL010',
+                severity: 'warning',
+                message: `${text.slice(call.from, call.to)} reads ${packedName}.data as batch-major, but its rows are time-major and interleaved (batch_sizes ${p.batchSizes ? `[${p.batchSizes.join(', ')}]` : 'per step'}: all sequences' step 0, then step 1 of those still running, …). Unpack it with pad_packed_sequence(${packedName}, batch_first=True) instead.`,
+                from: call.from,
+                to: call.to,
+                href: `${DOC}#rnnl010`,
+              });
+            }
+          }
+        }
+      }
+    }
+    if (cursor.firstChild()) continue;
+    while (!cursor.nextSibling()) {
+      if (!cursor.parent()) return;
+    }
+  }
+}
+
+function packedBatch(p: PackedValueA): Dim {
+  return p.batchSizes && p.batchSizes.length ? p.batchSizes[0] : (p.batchSize ?? null);
+}
+
+/** A size argument's value: a literal int, or a Name bound to an int. */
+function argDim(interp: Interpreter, text: string, n: SyntaxNode): Dim {
+  if (n.name === 'Number') return /^\d+$/.test(text.slice(n.from, n.to)) ? Number(text.slice(n.from, n.to)) : null;
+  if (n.name === 'UnaryExpression') return /^-\s*1$/.test(text.slice(n.from, n.to)) ? -1 : null;
+  const v = nameValue(interp, n);
+  return v ? dimArg(v) : null;
+}
+
 export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha[] {
   const out: Gotcha[] = [];
   opSiteGotchas(parsed, interp, out);
   gruTupleGotchas(parsed, interp, out);
+  layoutGotchas(parsed, interp, out);
+  reshapeGotchas(parsed, interp, out);
   const text = parsed.text;
   const valueOf = (n: SyntaxNode): Value | undefined => {
     if (n.name === 'VariableName') return interp.uses.get(n.from)?.value ?? interp.bindings.get(n.from)?.value;
@@ -165,7 +315,7 @@ export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha
               message: `${text.slice(node.from, node.to)} takes the last padded time step: for shorter sequences it is padding, not their last real step. Use the final hidden state (h_n[-1]) or gather at lengths - 1.`,
               from: node.from,
               to: node.to,
-              href: `${DOC}#last-step-padding`,
+              href: `${DOC}#rnnl001`,
             });
           }
         }
@@ -178,7 +328,20 @@ export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha
             message: `${text.slice(node.from, node.to)} is the last layer's BACKWARD direction only (its forward direction is [-2]); concatenate both, or use h_n.view(num_layers, 2, batch, hidden)[-1].`,
             from: node.from,
             to: node.to,
-            href: `${DOC}#bidirectional-h-n`,
+            href: `${DOC}#rnnl006`,
+          });
+        }
+        // RNNL005: h_n[:, -1] read as "the last layer" of a batch_first module: it is the last SEQUENCE
+        if (rnn && rnn.batchFirst && isHiddenState(v) && parts.length >= 2 && parts[0] === ':' && intIndex(parts[1]) === -1) {
+          const name = text.slice(obj!.from, obj!.to);
+          out.push({
+            code: 'RNNL005',
+            severity: 'warning',
+            message: `${text.slice(node.from, node.to)} is the LAST SEQUENCE of the batch (all layers): batch_first=True does not apply to ${name}, which is (num_layers*num_directions, batch, hidden) = ${fmtShape(v.shape as Dim[])}. The top layer's state is ${name}[-1].`,
+            from: node.from,
+            to: node.to,
+            href: `${DOC}#rnnl005`,
+            ...(rnn.bidirectional ? {} : { fix: { title: `Use ${name}[-1] (the top layer's state, (batch, hidden))`, from: node.from, to: node.to, text: `${name}[-1]` } }),
           });
         }
         // RNNL013: h_n[0] of a multi-layer RNN is the first layer
@@ -189,7 +352,7 @@ export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha
             message: `${text.slice(node.from, node.to)} is the FIRST layer's final state of this ${rnn.numLayers}-layer ${rnn.kind}; the top layer is [-1].`,
             from: node.from,
             to: node.to,
-            href: `${DOC}#hidden-layer-index`,
+            href: `${DOC}#rnnl013`,
           });
         }
       }

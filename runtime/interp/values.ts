@@ -16,7 +16,13 @@ export interface TensorFacts {
   /** For padded outputs: which dim is time (1 when batch_first). */
   timeDim?: number;
   /** For RNN h_n/c_n: the producing module's configuration. */
-  rnn?: { kind: string; numLayers: number; bidirectional: boolean; batchFirst: boolean };
+  rnn?: { kind: string; numLayers: number; bidirectional: boolean; batchFirst: boolean; hiddenSize?: number; projSize?: number };
+  /** pad_sequence: the padding value (RNNL011's padding_idx quick fix). */
+  padValue?: number;
+  /** PackedSequences (and what unpacks them): the time length T of the padded tensor that was packed. */
+  sourceT?: Dim;
+  /** pad_packed_sequence called without total_length: its T is max(lengths), not sourceT (RNNL008). */
+  untrimmed?: boolean;
 }
 
 export interface UnknownValue {
@@ -261,6 +267,9 @@ function joinFacts(a: TensorFacts, b: TensorFacts): TensorFacts {
   if (a.padded && b.padded) out.padded = true;
   if (a.timeDim === b.timeDim) out.timeDim = a.timeDim;
   if (a.rnn && b.rnn && JSON.stringify(a.rnn) === JSON.stringify(b.rnn)) out.rnn = a.rnn;
+  if (a.padValue === b.padValue && a.padValue !== undefined) out.padValue = a.padValue;
+  if (a.sourceT === b.sourceT && a.sourceT !== undefined) out.sourceT = a.sourceT;
+  if (a.untrimmed && b.untrimmed) out.untrimmed = true;
   return out;
 }
 

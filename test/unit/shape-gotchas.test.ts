@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzePython, type Diagnostic } from '../../runtime/analysis/api';
 
-const HEAD = 'import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n';
+const HEAD = 'import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence\n';
 
 function codes(src: string): Diagnostic[] {
   return analyzePython(HEAD + src).diagnostics.filter((d) => /^RNNL\d+$/.test(d.code));
@@ -12,7 +12,7 @@ function codes(src: string): Diagnostic[] {
 
 test('RNNL001: output[:, -1] of a padded batch_first output; h_n[-1] is fine', () => {
   const bad = codes('lstm = nn.LSTM(4, 5, batch_first=True)\np = pack_padded_sequence(torch.randn(2, 3, 4), [3, 2], batch_first=True)\npo, (h, c) = lstm(p)\no, _ = pad_packed_sequence(po, batch_first=True)\nlast = o[:, -1]\n');
-  assert.deepEqual(bad.map((d) => [d.code, d.span.line, d.href]), [['RNNL001', 8, 'docs/gotchas.md#last-step-padding']]);
+  assert.deepEqual(bad.map((d) => [d.code, d.span.line, d.href]), [['RNNL001', 8, 'docs/gotchas.md#rnnl001']]);
   const good = codes('lstm = nn.LSTM(4, 5, batch_first=True)\np = pack_padded_sequence(torch.randn(2, 3, 4), [3, 2], batch_first=True)\npo, (h, c) = lstm(p)\nlast = h[-1]\n');
   assert.deepEqual(good, []);
 });
@@ -62,4 +62,52 @@ test('RNNL014: unpacking a GRU result as (output, (h, c))', () => {
   const bad = codes('gru = nn.GRU(4, 5, num_layers=2)\nout, (h, c) = gru(torch.randn(3, 2, 4))\n');
   assert.deepEqual(bad.map((d) => d.code), ['RNNL014']);
   assert.deepEqual(codes('lstm = nn.LSTM(4, 5)\nout, (h, c) = lstm(torch.randn(3, 2, 4))\n'), []);
+});
+
+const SEQS3 = 'seqs = [torch.randn(5, 4), torch.randn(3, 4), torch.randn(2, 4)]\n';
+
+test('RNNL005: h_n[:, -1] and h_n.view(batch, -1) of a batch_first module; h_n[-1] / transpose(0, 1).reshape stay quiet', () => {
+  const src = SEQS3 + 'x = pad_sequence(seqs, batch_first=True)\nlstm = nn.LSTM(4, 6, num_layers=2, batch_first=True)\no, (h, c) = lstm(x)\n';
+  const last = codes(src + 'last = h[:, -1]\n');
+  assert.deepEqual(last.map((d) => [d.code, d.span.line, d.href, d.fix?.text]), [['RNNL005', 8, 'docs/gotchas.md#rnnl005', 'h[-1]']]);
+  assert.match(last[0].message, /LAST SEQUENCE.*\(2, 3, 6\)/);
+  const flat = codes(src + 'flat = h.view(3, -1)\n');
+  assert.deepEqual(flat.map((d) => [d.code, d.span.col, d.span.endCol]), [['RNNL005', 7, 20]]);
+  assert.match(flat[0].message, /mixes the 2 layer\/direction states across sequences/);
+  assert.deepEqual(codes(src + 'top = h[-1]\nflat = h.transpose(0, 1).reshape(3, -1)\nper = h.permute(1, 0, 2)\nlayers = h.view(2, 1, 3, 6)\n'), []);
+  // one layer, one direction: h_n.view(N, -1) is (1, N, H) -> (N, H), correct
+  assert.deepEqual(codes('gru = nn.GRU(4, 6)\no, h = gru(torch.randn(5, 3, 4))\nflat = h.view(3, -1)\n'), []);
+  // batch_first=False: h_n[:, -1] is a legitimate "last sequence" read
+  assert.deepEqual(codes('gru = nn.GRU(4, 6, num_layers=2)\no, h = gru(torch.randn(5, 3, 4))\nlast = h[:, -1]\n'), []);
+  // ambiguous sizes (batch == num_layers): silent rather than guessing
+  assert.deepEqual(codes('gru = nn.GRU(4, 6, num_layers=2, batch_first=True)\no, h = gru(torch.randn(2, 5, 4))\nflat = h.view(2, -1)\n'), []);
+});
+
+test('RNNL007: a pad_sequence(batch_first=True) batch fed to a batch_first=False module, and vice versa', () => {
+  const bad = codes(SEQS3 + 'x = pad_sequence(seqs, batch_first=True)\nlstm = nn.LSTM(4, 6)\no, (h, c) = lstm(x)\n');
+  assert.deepEqual(bad.map((d) => [d.code, d.span.line, d.href]), [['RNNL007', 7, 'docs/gotchas.md#rnnl007']]);
+  assert.match(bad[0].message, /x is \(batch, time, ·\) = \(3, 5, 4\).*batch_first=False.*3 sequences of 5 steps read as 5 sequences of 3 steps/);
+  const timeMajor = codes(SEQS3 + 'x = pad_sequence(seqs)\ngru = nn.GRU(4, 6, batch_first=True)\no, h = gru(x)\n');
+  assert.deepEqual(timeMajor.map((d) => d.code), ['RNNL007']);
+  assert.match(timeMajor[0].message, /\(time, batch, ·\) = \(5, 3, 4\)/);
+  // through an embedding: token ids padded batch-first
+  const emb = codes('ids = [torch.tensor([1, 2, 3]), torch.tensor([4, 5])]\nx = pad_sequence(ids, batch_first=True)\nemb = nn.Embedding(10, 4)\nrnn = nn.RNN(4, 6)\no, h = rnn(emb(x))\n');
+  assert.deepEqual(emb.map((d) => d.code), ['RNNL007']);
+  // pack_padded_sequence with the wrong batch_first (sizes chosen so PyTorch would not raise)
+  const pack = codes('seqs = [torch.randn(2, 4), torch.randn(2, 4)]\nx = pad_sequence(seqs, batch_first=True)\np = pack_padded_sequence(x, [2, 2])\n');
+  assert.deepEqual(pack.map((d) => d.code), ['RNNL007']);
+  // correct code is quiet: matching layouts, an explicit transpose, a random tensor of unknown meaning
+  assert.deepEqual(codes(SEQS3 + 'x = pad_sequence(seqs, batch_first=True)\nlstm = nn.LSTM(4, 6, batch_first=True)\no, (h, c) = lstm(x)\n'), []);
+  assert.deepEqual(codes(SEQS3 + 'x = pad_sequence(seqs, batch_first=True)\nlstm = nn.LSTM(4, 6)\no, (h, c) = lstm(x.transpose(0, 1))\n'), []);
+  assert.deepEqual(codes('lstm = nn.LSTM(4, 6)\no, (h, c) = lstm(torch.randn(3, 5, 4))\n'), []);
+  assert.deepEqual(codes(SEQS3 + 'x = pad_sequence(seqs)\np = pack_padded_sequence(x, [5, 3, 2])\n'), []);
+});
+
+test('RNNL010: PackedSequence.data reshaped batch-major; time-major / flat views are quiet', () => {
+  const src = 'lstm = nn.LSTM(4, 6, batch_first=True)\np = pack_padded_sequence(torch.randn(2, 3, 4), [3, 3], batch_first=True)\npo, (h, c) = lstm(p)\n';
+  const bad = codes(src + 'grid = po.data.view(2, 3, 6)\n');
+  assert.deepEqual(bad.map((d) => [d.code, d.span.line, d.href]), [['RNNL010', 7, 'docs/gotchas.md#rnnl010']]);
+  assert.match(bad[0].message, /time-major and interleaved \(batch_sizes \[3, 3, 3\]|batch_sizes \[2, 2, 2\]/);
+  assert.deepEqual(codes(src + 'B = 2\ngrid = po.data.reshape(B, -1, 6)\n').map((d) => d.code), ['RNNL010']);
+  assert.deepEqual(codes(src + 'tm = po.data.view(3, 2, 6)\nflat = po.data.view(-1, 6)\n'), []);
 });

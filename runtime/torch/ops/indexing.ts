@@ -189,7 +189,14 @@ export function tensorIndex(t: TensorValueA, idx: Value): Value {
     if (advCount > 1) dataOk = false;
   }
   const result = tensor(shape, t.dtype, { numpy: t.numpy });
-  if (t.facts.padded || t.facts.rnn) result.facts = { ...t.facts };
+  if (t.facts.padded || t.facts.rnn) {
+    result.facts = { ...t.facts };
+    // the time dim is only known to stay in place when no dim was dropped or added
+    if (!shape || shape.length !== t.shape.length) {
+      delete result.facts.timeDim;
+      delete result.facts.padded;
+    }
+  }
   if (dataOk && t.data && shape && shape.every((d) => typeof d === 'number')) {
     const n = (shape as number[]).reduce((a, b) => a * b, 1);
     if (n <= MAX_DATA) result.data = gather(t.data, plan, shape as number[]);

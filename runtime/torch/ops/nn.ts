@@ -142,7 +142,10 @@ function rnnForward(kind: 'LSTM' | 'GRU' | 'RNN', a: OpArgs): Value {
   const DHout: Dim = dimMul(D, Hout);
   const facts: TensorFacts = {
     origin: `${kind}.h_n`,
-    rnn: L !== null && bidir !== null && bf !== null ? { kind, numLayers: L, bidirectional: bidir, batchFirst: bf } : undefined,
+    rnn:
+      L !== null && bidir !== null && bf !== null
+        ? { kind, numLayers: L, bidirectional: bidir, batchFirst: bf, ...(typeof H === 'number' ? { hiddenSize: H } : {}), ...(P !== null && P > 0 ? { projSize: P } : {}) }
+        : undefined,
   };
   let N: Dim = null;
   let batched = true;
@@ -155,7 +158,7 @@ function rnnForward(kind: 'LSTM' | 'GRU' | 'RNN', a: OpArgs): Value {
     }
     N = input.batchSizes && input.batchSizes.length > 0 ? input.batchSizes[0] : (input.batchSize ?? null);
     const outData = tensor(data.shape ? [data.shape[0], DHout] : [null, DHout], data.dtype);
-    const p: PackedValueA = { ...input, data: outData, facts: { origin: `${kind}.output` } };
+    const p: PackedValueA = { ...input, data: outData, facts: { origin: `${kind}.output`, ...(input.facts.sourceT !== undefined ? { sourceT: input.facts.sourceT } : {}) } };
     output = p;
   } else if (input && input.k === 'tensor') {
     const s = input.shape;
@@ -300,7 +303,9 @@ export function register(reg: OpRegistry): void {
     if (x.data && typeof n === 'number') {
       for (const v of x.data.data) if (v >= n || v < -n) throw new ShapeError('IndexError: index out of range in self');
     }
-    return tensor(x.shape ? [...x.shape, D] : null, 'float32', { facts: { origin: 'embedding', padded: x.facts.padded, timeDim: x.facts.timeDim } });
+    return tensor(x.shape ? [...x.shape, D] : null, 'float32', {
+      facts: { origin: 'embedding', padded: x.facts.padded, timeDim: x.facts.timeDim, ...(x.facts.padValue !== undefined ? { padValue: x.facts.padValue } : {}) },
+    });
   });
   reg.def('F.embedding', (a) => {
     const x = a.get(0, 'input');

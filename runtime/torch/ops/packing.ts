@@ -82,7 +82,6 @@ export function packPadded(
   }
   const batchSizes = sorted ? batchSizesOf(sorted) : null;
   const total: Dim = sorted ? sorted.reduce((p, q) => p + q, 0) : null;
-  void T;
   const data = tensor(rest ? [total, ...rest] : null, input.dtype);
   return {
     k: 'packed',
@@ -91,7 +90,7 @@ export function packPadded(
     batchSize: batchSizes ? (batchSizes[0] ?? 0) : (lengths.count ?? B),
     sortedIndices: sortedIdx,
     unsortedIndices: unsortedIdx,
-    facts: { origin: 'pack_padded_sequence' },
+    facts: { origin: 'pack_padded_sequence', ...(T !== null ? { sourceT: T } : {}) },
   };
 }
 
@@ -126,7 +125,13 @@ function padPacked(a: OpArgs): Value {
   const rest = p.data.shape ? p.data.shape.slice(1) : null;
   const shape = rest ? (bf === null ? null : bf ? [B, T, ...rest] : [T, B, ...rest]) : null;
   const padded = tensor(shape, p.data.dtype, {
-    facts: { origin: 'pad_packed_sequence', padded: true, timeDim: bf === null ? undefined : bf ? 1 : 0 },
+    facts: {
+      origin: 'pad_packed_sequence',
+      padded: true,
+      timeDim: bf === null ? undefined : bf ? 1 : 0,
+      ...(p.facts.sourceT !== undefined ? { sourceT: p.facts.sourceT } : {}),
+      ...(total === undefined ? { untrimmed: true } : {}),
+    },
   });
   const lens = lengthsFromPacked(p);
   const lengths = lens ? withData([lens.length], 'int64', lens) : tensor([B], 'int64');
@@ -170,8 +175,8 @@ function padSequence(a: OpArgs): Value {
   const lens = ts.map((t) => t.shape![0]);
   const maxLen: Dim = lens.every((l) => typeof l === 'number') ? Math.max(...(lens as number[])) : null;
   const shape = bf ? [ts.length, maxLen, ...rest] : [maxLen, ts.length, ...rest];
-  const out = tensor(shape, dtype, { facts: { origin: 'pad_sequence', padded: true, timeDim: bf ? 1 : 0 } });
   const padV = intArg(a.get(2, 'padding_value') ?? int(0)) ?? null;
+  const out = tensor(shape, dtype, { facts: { origin: 'pad_sequence', padded: true, timeDim: bf ? 1 : 0, ...(padV !== null ? { padValue: padV } : {}) } });
   if (ts.every((t) => t.data) && typeof maxLen === 'number' && rest.length === 0 && padV !== null && dtype) {
     const B = ts.length;
     const vals: number[] = new Array(B * maxLen).fill(padV);
