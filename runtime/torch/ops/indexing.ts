@@ -317,6 +317,26 @@ export function register(reg: OpRegistry): void {
     if (x.shape && dimV !== null) normalizeDimIndex(dimV, x.shape.length);
     return tensor(index.shape, x.dtype);
   });
+  // scatter / scatter_add (and their in-place forms): the result has the input's shape; the index must have the
+  // input's rank (its data, when known, is not checked against the sizes)
+  reg.fnAndMethod(['scatter', 'scatter_add', 'scatter_', 'scatter_add_'], (a) => {
+    const x = a.get(0, 'input');
+    const dimV = intArg(a.get(1, 'dim'));
+    const index = a.get(2, 'index');
+    if (!x || x.k !== 'tensor') return tensor(null, null);
+    if (index && index.k === 'tensor') {
+      if (index.dtype && index.dtype !== 'int64') throw new ShapeError(`${a.op.replace(/^(torch|Tensor)\./, '')}(): Expected dtype int64 for index`);
+      if (x.shape && index.shape && x.shape.length !== index.shape.length) {
+        throw new ShapeError('Index tensor must have the same number of dimensions as self tensor');
+      }
+    }
+    if (x.shape && dimV !== null) normalizeDimIndex(dimV, x.shape.length);
+    if (a.op.endsWith('_')) {
+      delete x.data;
+      return x;
+    }
+    return tensor(x.shape, x.dtype);
+  });
   reg.fnAndMethod(['masked_select'], (a) => {
     const x = a.get(0, 'input');
     return tensor([null], x && x.k === 'tensor' ? x.dtype : null);
