@@ -17,6 +17,8 @@ export interface OpCall {
    *  with an unknown condition, an abstractly joined loop, a function analysed without a call, or after the budget
    *  ran out. Only certain calls may draw random numbers or compute concrete results. */
   certain?: boolean;
+  /** (Run engine) true inside a function analysed although nothing called it: the program never runs this call. */
+  speculative?: boolean;
 }
 
 export interface InterpreterHooks {

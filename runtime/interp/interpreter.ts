@@ -1684,7 +1684,7 @@ export class Interpreter {
 
   private opCall(op: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): OpCall {
     const span = this.opts.spanOf ? this.opts.spanOf(node.from, node.to) : { line: 0, col: 0, endLine: 0, endCol: 0 };
-    return { op, span, self, args, kwargs, certain: this.uncertain === 0 && this.speculative === 0 && !this.exhausted };
+    return { op, span, self, args, kwargs, certain: this.uncertain === 0 && this.speculative === 0 && !this.exhausted, speculative: this.speculative > 0 };
   }
 
   opServices(node: SyntaxNode): OpServices {

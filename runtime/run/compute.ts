@@ -51,6 +51,9 @@ export interface RunMessage {
 export interface OpEvent {
   seq: number;
   op: string;
+  /** false: the call runs in a loop/branch the interpreter followed abstractly (a DataLoader loop, an unknown
+   *  condition): its values are shapes only, and the same call may be recorded once per abstract iteration */
+  certain: boolean;
   span: CodeSpan;
   self?: Value;
   args: Value[];
@@ -102,7 +105,7 @@ export interface PendingRnnCall {
 export type InterpretProgress = (ops: number) => void;
 const PROGRESS_EVERY = 512;
 
-const EVENT_OPS = /^(rnn\.|nn\.(LSTM|GRU|RNN|Embedding|Linear)(\.forward)?$|F\.embedding$|torch\.(sort|argsort|index_select|gather|cat|stack)$|Tensor\.(sort|argsort|index_select|gather|__getitem__|view|reshape|squeeze|permute|transpose|contiguous|t)$|print$|list\.index$|sorted$|torch\.(zeros|ones|full)$|Tensor\.(long|float)$|torch\.(tensor|LongTensor)$)/;
+const EVENT_OPS = /^(rnn\.|nn\.(LSTM|GRU|RNN|Embedding|Linear)(\.forward)?$|F\.embedding$|torch\.(sort|argsort|index_select|gather|cat|stack)$|Tensor\.(sort|argsort|index_select|gather|__getitem__|view|reshape|squeeze|permute|transpose|contiguous|t)$|print$|list\.index$|sorted$|torch\.(zeros|ones|full)$|Tensor\.(long|float)$|torch\.(tensor|LongTensor)$|np\.random\.\w+$|random\.\w+$)/;
 
 export class RunContext {
   readonly events: OpEvent[] = [];
@@ -160,22 +163,42 @@ export class RunContext {
       this.trained = call.span;
       this.note('warning', 'optimizer.step() changes the weights, and RNN Lens does not train: values computed by the modules after this line are not shown', call.span);
     }
-    if (!call.certain) return;
+    if (!call.certain) {
+      // shape-only events for the Steps of code the run follows abstractly (never for uncalled functions)
+      if (!call.speculative && EVENT_OPS.test(call.op)) {
+        const ev: OpEvent = { seq: this.seq++, op: call.op, certain: false, span: call.span, self: call.self, args: call.args, kwargs: call.kwargs, result };
+        if (/^nn\.(LSTM|GRU|RNN)\.forward$/.test(call.op)) this.markRnnResult(result, ev);
+        this.markUnpacked(call, result);
+        this.events.push(ev);
+      }
+      return;
+    }
     if (result.k === 'tensor' && !result.data) {
       const shape = knownShapeOf(result);
       if (shape) this.fits(shape, call.op, call.span); // says so when a tensor is too big to hold values
     }
     if (EVENT_OPS.test(call.op)) {
-      const ev: OpEvent = { seq: this.seq++, op: call.op, span: call.span, self: call.self, args: call.args, kwargs: call.kwargs, result };
+      const ev: OpEvent = { seq: this.seq++, op: call.op, certain: true, span: call.span, self: call.self, args: call.args, kwargs: call.kwargs, result };
       const rnnInfo = this.lastRnn;
       if (rnnInfo && rnnInfo.result === result) {
         ev.rnn = rnnInfo.info;
         this.lastRnn = null;
         this.markRnnResult(result, ev);
+      } else if (/^nn\.(LSTM|GRU|RNN)\.forward$/.test(call.op)) {
+        this.markRnnResult(result, ev); // an RNN call without values (weights or input unknown): a shape-only Step
       }
-      if (call.op === 'rnn.pad_packed_sequence' && result.k === 'tuple' && result.items?.[0]) this.produced.set(result.items[0], { role: 'unpacked', event: ev });
+      this.markUnpacked(call, result);
       this.events.push(ev);
     }
+  }
+
+  /** pad_packed_sequence of an RNN's packed output: the padded tensor is that RNN call's output too (final-state
+   *  reads such as output[:, -1] or output.gather(1, lengths - 1) refer back to the RNN call). */
+  private markUnpacked(call: OpCall, result: Value): void {
+    if (call.op !== 'rnn.pad_packed_sequence' || result.k !== 'tuple' || !result.items?.[0]) return;
+    const packed = arg(call, 0, 'sequence');
+    const src = packed ? this.produced.get(packed) : undefined;
+    if (src && src.role === 'output') this.produced.set(result.items[0], { role: 'unpacked', event: src.event });
   }
 
   private lastRnn: { result: Value; info: NonNullable<OpEvent['rnn']> } | null = null;
@@ -316,6 +339,11 @@ export class RunContext {
         return this.pack(call, computed);
       case 'rnn.pad_packed_sequence':
         return this.unpack(call, computed);
+      case 'Tensor.expand':
+        return expandData(call, computed);
+      case 'Tensor.gather':
+      case 'torch.gather':
+        return gatherData(call, computed);
       case 'rnn.pad_sequence': {
         const seqs = itemsOf(arg(call, 0, 'sequences'));
         const ts = seqs?.map(dataOf);
@@ -492,6 +520,57 @@ export class RunContext {
     const [a, b] = computed.items;
     return tupleV([a.k === 'tensor' ? withData(a, padded) : a, b.k === 'tensor' ? withData(b, lengths) : b]);
   }
+}
+
+/** Row-major strides of a shape. */
+function stridesOf(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) st[i] = st[i + 1] * shape[i + 1];
+  return st;
+}
+
+/** x.expand(*sizes) with values (the rule gave the shape): size-1 (or missing leading) dims repeat. */
+function expandData(call: OpCall, computed: Value): Value | undefined {
+  const x = dataOf(call.self);
+  const shape = knownShapeOf(computed);
+  if (!x || !shape || computed.k !== 'tensor' || shape.length < x.ndim) return undefined;
+  const out = new Tensor(shape, x.dtype);
+  const lead = shape.length - x.ndim;
+  const xs = stridesOf(x.shape);
+  const os = stridesOf(shape);
+  for (let i = 0; i < out.numel; i++) {
+    let src = 0;
+    for (let d = lead; d < shape.length; d++) {
+      const k = Math.floor(i / os[d]) % shape[d];
+      src += (x.shape[d - lead] === 1 ? 0 : k) * xs[d - lead];
+    }
+    out.data[i] = x.data[src];
+  }
+  return withData(computed, out);
+}
+
+/** torch.gather(input, dim, index) / input.gather(dim, index) with values: out[..i_dim..] = input[..index[..]..]. */
+function gatherData(call: OpCall, computed: Value): Value | undefined {
+  const isMethod = call.op.startsWith('Tensor.');
+  const x = dataOf(isMethod ? call.self : arg(call, 0, 'input'));
+  const d0 = intOf(isMethod ? arg(call, 0, 'dim') : arg(call, 1, 'dim'));
+  const index = dataOf(isMethod ? arg(call, 1, 'index') : arg(call, 2, 'index'));
+  if (!x || d0 === null || !index || computed.k !== 'tensor' || index.ndim !== x.ndim) return undefined;
+  const dim = d0 < 0 ? d0 + x.ndim : d0;
+  const xs = stridesOf(x.shape);
+  const is = stridesOf(index.shape);
+  const out = new Tensor(index.shape, x.dtype);
+  for (let i = 0; i < index.numel; i++) {
+    let src = 0;
+    for (let d = 0; d < index.ndim; d++) {
+      const k = Math.floor(i / is[d]) % index.shape[d];
+      const j = d === dim ? index.data[i] : k;
+      if (j < 0 || j >= x.shape[d]) throw new TorchError('RuntimeError', `index ${j} is out of bounds for dimension ${d} with size ${x.shape[d]}`);
+      src += j * xs[d];
+    }
+    out.data[i] = x.data[src];
+  }
+  return withData(computed, out);
 }
 
 /** softmax / log_softmax along `dim` (float32 like PyTorch: max-shifted, in double then rounded). */

@@ -283,7 +283,7 @@ export class RunEngine {
     uses.sort(byPosition);
     result.steps = recogniseSteps({ ctx, bindings, uses, codeOf, valueLimit: limits.valueLimit });
     for (const e of ctx.events) {
-      if (e.op === 'print') result.observations.push({ span: e.span, values: e.args.map((v) => toStepValue(v, limits.valueLimit)) });
+      if (e.op === 'print' && e.certain) result.observations.push({ span: e.span, values: e.args.map((v) => toStepValue(v, limits.valueLimit)) });
     }
     result.messages.push(...located(a), ...ctx.messages);
     result.analysis = analysis;

@@ -67,10 +67,12 @@ function reprInner(v: unknown): string {
 }
 
 /** "(3, 8)" — PyTorch's torch.Size style, with "(5,)" for one dim and "()" for a scalar. */
+/** A shape as PyTorch prints it; an unknown dimension (-1 in Step values) reads '?'. */
 export function shapeText(shape: readonly number[]): string {
-  if (shape.length === 0) return '()';
-  if (shape.length === 1) return `(${shape[0]},)`;
-  return `(${shape.join(', ')})`;
+  const dims = shape.map((d) => (d < 0 ? '?' : String(d)));
+  if (dims.length === 0) return '()';
+  if (dims.length === 1) return `(${dims[0]},)`;
+  return `(${dims.join(', ')})`;
 }
 
 /** The shape part of a Step value: a tensor's shape, a packed sequence's data shape, a tuple of those. */

@@ -7,7 +7,7 @@ import type { Value as IValue, TensorValueA } from '../interp/values';
 import type { CodeSpan, NamedValue, Step, StepDetails, StepKind, Value } from '../steps/step';
 import { invertPermutation } from '../torch/packing';
 import type { OpEvent, RunContext } from './compute';
-import { dataOf, itemsOf } from './compute';
+import { dataOf, itemsOf, rnnConfigOf } from './compute';
 import { assignRows } from './rows';
 import { pythonValue, shapeText, transformText, tupleValue, tensorValue, packedValue, valueShapeText } from './present';
 
@@ -160,7 +160,8 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
   const named = (name: string, v: IValue): NamedValue => ({ name, value: sv(v) });
   const drafts: Draft[] = [];
   const push = (d: Draft): void => void drafts.push(d);
-  const evs = ctx.events;
+  const evs = eventsOnce(ctx.events);
+  const unknownWhy = unknownDataNote(evs);
 
   // vocabulary and indexing: lists the code looks tokens up in (vocab.index(tok)), and the index lists built so
   const vocabObjs = new Set<IValue>();
@@ -201,7 +202,7 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
       inputs: [],
       outputs: [named(b.name, b.value)],
       transform: `${sequences.length} token lists → ${sequences.length} index lists`,
-      explanation: `each token is replaced by its index in ${vocabName}: '${shortest.tokens.join('')}' → ${list(shortest.indices)}`,
+      explanation: `each token is replaced by its index in ${vocabName}: '${shortest.tokens.join(shortest.tokens.every((t) => String(t).length === 1) ? '' : ' ')}' → ${list(shortest.indices)}`,
       details: { kind: 'index', sequences },
     });
   }
@@ -291,6 +292,29 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
     }
   }
 
+  // sorts whose permutation is not known (lengths unknown): a descending sort whose indices then index a batch
+  for (const e of evs) {
+    if (!/^(torch|Tensor)\.sort$/.test(e.op) || perms.some((p) => p.e === e)) continue;
+    const idxV = itemsOf(e.result)?.[1];
+    if (!idxV) continue;
+    const desc = e.kwargs.get('descending');
+    if (!desc || desc.k !== 'bool' || desc.v !== true) continue;
+    const apply = evs.find((x) => x.seq > e.seq && ((x.op === 'Tensor.__getitem__' && x.args[0] === idxV) || (/index_select$/.test(x.op) && (x.args[1] === idxV || x.args[2] === idxV))));
+    if (!apply) continue;
+    const target = apply.op === 'Tensor.__getitem__' ? apply.self : apply.op.startsWith('Tensor') ? apply.self : apply.args[0];
+    if (!target || target.k !== 'tensor') continue;
+    push({
+      kind: 'sort',
+      title: e.certain ? 'Sort by length' : 'Sort by length (each batch of the loop)',
+      span: join(e.span, apply.span),
+      inputs: [named('batch', target)],
+      outputs: [named(inp.codeOf(apply.span), apply.result)],
+      transform: transformText(sv(target), sv(apply.result)),
+      explanation: `rows reordered by decreasing length (sorted_idx from the descending sort); the lengths are unknown here${unknownWhy ? ` (${unknownWhy})` : ''}, so the permutation is too`,
+      details: { kind: 'sort', permutation: [], lengthsBefore: [], lengthsAfter: [], descending: true },
+    });
+  }
+
   for (const e of evs) {
     switch (e.op) {
       case 'rnn.pad_sequence': {
@@ -300,6 +324,23 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
         const bf = e.kwargs.get('batch_first') ?? e.args[1];
         const batchFirst = !!bf && bf.k === 'bool' && bf.v === true;
         const pads = out ? out.shape[0] * out.shape[1] - lens.reduce((a, c) => a + c, 0) : 0;
+        const known = seqs.length > 0 && lens.every((l) => l >= 0);
+        const resShape = e.result.k === 'tensor' ? e.result.shape : null;
+        const batchDim = resShape ? resShape[batchFirst ? 0 : 1] : undefined;
+        const nSeq = seqs.length > 0 ? String(seqs.length) : typeof batchDim === 'number' ? String(batchDim) : 'the';
+        if (!known) {
+          push({
+            kind: 'pad',
+            title: e.certain ? 'Padding' : 'Padding (each batch of the loop)',
+            span: e.span,
+            inputs: [{ name: 'sequences', value: sv(e.args[0] ?? e.kwargs.get('sequences')!) }],
+            outputs: [named(inp.codeOf(e.span), e.result)],
+            transform: `${nSeq} sequences → ${valueShapeText(sv(e.result))}`,
+            explanation: `pad_sequence stacks ${nSeq} sequences and pads them with 0 to the longest one; their lengths are unknown here${unknownWhy ? ` (${unknownWhy})` : ''}, so the padded length is max(lengths), shown as -1`,
+            details: { kind: 'pad', lengths: seqs.length > 0 ? lens : typeof batchDim === 'number' ? new Array<number>(batchDim).fill(-1) : [], paddingValue: 0, batchFirst },
+          });
+          break;
+        }
         push({
           kind: 'pad',
           title: 'Padding',
@@ -337,6 +378,21 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
         const pv = sv(p);
         if (pv.kind !== 'packed') break;
         const bs = pv.batchSizes;
+        if (bs.length === 0 || bs.some((b) => b < 0)) {
+          const es = e.kwargs.get('enforce_sorted') ?? e.args[3];
+          const unsorted = !!es && es.k === 'bool' && es.v === false;
+          push({
+            kind: 'pack',
+            title: e.certain ? 'Pack' : 'Pack (each batch of the loop)',
+            span: e.span,
+            inputs: [named('input', e.args[0] ?? e.kwargs.get('input')!)],
+            outputs: [named(inp.codeOf(e.span), p)],
+            transform: transformText(sv(e.args[0] ?? e.kwargs.get('input')!), pv),
+            explanation: `time-major interleave: column t holds the batch_sizes[t] sequences still running, sum(batch_sizes) = sum(lengths) rows; the lengths are unknown here${unknownWhy ? ` (${unknownWhy})` : ''}, so batch_sizes and the packed row count are too${unsorted ? '; enforce_sorted=False: pack sorts by length itself (sorted_indices) and unpacking restores the order' : ''}`,
+            details: { kind: 'pack', lengths: [], batchSizes: [], sortedIndices: null, unsortedIndices: null, batchFirst: (() => { const b = e.kwargs.get('batch_first') ?? e.args[2]; return !!b && b.k === 'bool' && b.v === true; })(), rowOrigin: [] },
+          });
+          break;
+        }
         const lengths = lengthsFromBatchSizes(bs, pv.sortedIndices);
         const bfV = e.kwargs.get('batch_first') ?? e.args[2];
         const batchFirst = e.op === 'rnn.pack_padded_sequence' && !!bfV && bfV.k === 'bool' && bfV.v === true;
@@ -407,11 +463,60 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
       }
       default:
         if (e.rnn) push(rnnStep(e, inp, sv));
+        else if (/^nn\.(LSTM|GRU|RNN)\.forward$/.test(e.op)) {
+          const d = symbolicRnnStep(e, inp, sv, unknownWhy);
+          if (d) push(d);
+        }
     }
   }
   drafts.push(...finalStates(inp, sv));
-  drafts.sort((a, b) => order(a.span) - order(b.span));
-  return assignRows(drafts.map((d, id) => ({ id, ...d, code: inp.codeOf(d.span) })));
+  // execution order (a model's forward runs when the loop calls it, not where it is written): a step happens at the
+  // last op inside its span (a sort happens when its permutation is applied); steps from bindings (vocabulary,
+  // index lists) at the first op at or after them in the source
+  const at = new Map<Draft, number>();
+  for (const d of drafts) {
+    let k = -1;
+    for (const e of evs) if (contains(d.span, e.span) && e.seq > k) k = e.seq;
+    if (k < 0) {
+      let first = Infinity;
+      for (const e of evs) if (order(e.span) >= order(d.span) && e.seq < first) first = e.seq;
+      k = Number.isFinite(first) ? first - 0.5 : Number.MAX_SAFE_INTEGER;
+    }
+    at.set(d, k);
+  }
+  drafts.sort((a, b) => at.get(a)! - at.get(b)! || order(a.span) - order(b.span));
+  return nameSequences(assignRows(drafts.map((d, id) => ({ id, ...d, code: inp.codeOf(d.span) }))));
+}
+
+/** Explanations that name the sequences (from Step.rows labels): "'tiny' has 4 characters, so from time step 4 on
+ *  only 2 sequences remain: batch_sizes[4] = 2", "'long_str' (row 0) runs 8 steps". */
+function nameSequences(steps: Step[]): Step[] {
+  const index = steps.find((s) => s.details.kind === 'index')?.details;
+  const unit = index && index.kind === 'index' && index.sequences.every((q) => q.tokens.every((t) => typeof t === 'string' && t.length === 1)) ? 'characters' : 'tokens';
+  const q = (label: string): string => `'${label}'`;
+  return steps.map((step) => {
+    const rows = step.rows;
+    const d = step.details;
+    if (!rows || !rows.every((r) => r.label)) return step;
+    if (d.kind === 'pack' && d.lengths.length === rows.length && d.batchSizes.length > 0) {
+      const drops: string[] = [];
+      d.batchSizes.forEach((b, t) => {
+        if (t === 0 || b >= d.batchSizes[t - 1]) return;
+        const ended = rows.filter((_, i) => d.lengths[i] === t).map((r) => q(r.label!));
+        if (ended.length === 0) return;
+        const first = drops.length === 0;
+        drops.push(`${ended.join(' and ')} ${ended.length > 1 ? 'have' : 'has'} ${t}${first ? ` ${unit}` : ''}, so from time step ${t} on only ${b} sequence${b === 1 ? '' : 's'} remain${b === 1 ? 's' : ''}: batch_sizes[${t}] = ${b}`);
+      });
+      if (drops.length === 0) return step;
+      const base = step.explanation.replace(/; a sequence of length \d+ ends, so from time step \d+ on only \d+ remain: batch_sizes\[\d+\] = \d+$/, '');
+      return { ...step, explanation: `${base}; ${drops.join('; ')}` };
+    }
+    if (d.kind === 'rnn' && d.packed && d.lengths.length === rows.length && d.lengths.every((l) => l >= 0)) {
+      const runs = rows.map((r, i) => `${q(r.label!)} (row ${i}) runs ${d.lengths[i]} step${d.lengths[i] === 1 ? '' : 's'}`);
+      return { ...step, explanation: step.explanation.replace(/^each sequence runs only its own time steps: .*?; h_n/, `each sequence runs only its own time steps: ${runs.join(', ')}; h_n`) };
+    }
+    return step;
+  });
 }
 
 /** The object a binding holds after the code's in-place writes: the value read at the last use of the same name
@@ -489,38 +594,102 @@ function rnnStep(e: OpEvent, inp: RecogniseInput, sv: (v: IValue) => Value): Dra
   };
 }
 
+/** Events once each: a call the interpreter followed abstractly may be recorded once per abstract iteration (same
+ *  op at the same span); the last recording holds the joined shapes. Certain events are all kept (in order). */
+function eventsOnce(events: readonly OpEvent[]): OpEvent[] {
+  const last = new Map<string, OpEvent>();
+  for (const e of events) if (!e.certain) last.set(`${e.op}@${e.span.cell ?? ''}:${e.span.line}:${e.span.col}:${e.span.endLine}:${e.span.endCol}`, e);
+  const keep = new Set(last.values());
+  return events.filter((e) => e.certain || keep.has(e));
+}
+
+/** Why data is unknown, when the program draws from a random generator RNN Lens does not model (numpy's, Python's). */
+function unknownDataNote(events: readonly OpEvent[]): string | null {
+  const r = events.find((e) => /^(np\.random|random)\./.test(e.op));
+  if (!r) return null;
+  return `they come from ${r.op}(…) at line ${r.span.line}: ${r.op.startsWith('np.') ? 'numpy' : 'Python'}'s random generator is not modelled, and RNN Lens does not invent numbers`;
+}
+
+/** An RNN call whose weights or input have no values: the Step has the shapes, the configuration and no numbers. */
+function symbolicRnnStep(e: OpEvent, inp: RecogniseInput, sv: (v: IValue) => Value, unknownWhy: string | null): Draft | null {
+  const m = e.self;
+  if (!m || m.k !== 'nnmodule') return null;
+  const c = rnnConfigOf(m);
+  if (!c) return null;
+  const res = itemsOf(e.result) ?? [];
+  const inV = e.args[0] ?? e.kwargs.get('input');
+  if (!inV || !res[0]) return null;
+  const D = c.bidirectional ? 2 : 1;
+  const state = res[1];
+  const stateItems = state && state.k === 'tuple' ? itemsOf(state) : null;
+  const outputs: NamedValue[] = [{ name: 'output', value: sv(res[0]) }];
+  if (stateItems) outputs.push({ name: 'h_n', value: sv(stateItems[0]) }, { name: 'c_n', value: sv(stateItems[1]) });
+  else if (state) outputs.push({ name: 'h_n', value: sv(state) });
+  const packed = inV.k === 'packed';
+  const hV = outputs[1]?.value;
+  const title = `${c.numLayers > 1 ? `${c.numLayers}-layer ` : ''}${D > 1 ? 'bidirectional ' : ''}${moduleTitle(c.mode)}${c.numLayers === 1 && D === 1 ? ' layer 0' : ''}`;
+  const B = hV && hV.kind === 'tensor' ? hV.shape[1] : -1;
+  const why = !e.certain
+    ? 'it runs inside a loop the run follows by shapes only (e.g. over a DataLoader), so no numbers are shown'
+    : `its input has no known values${unknownWhy ? ` (${unknownWhy})` : ''}, so no numbers are shown`;
+  return {
+    kind: 'rnn',
+    title,
+    span: e.span,
+    inputs: [{ name: inp.codeOf(e.span).replace(/^.*?\(/, '').replace(/[,)].*$/, '') || 'input', value: sv(inV) }],
+    outputs,
+    transform: `${transformText(sv(inV), sv(res[0]))}${hV && hV.kind === 'tensor' ? `, h_n ${shapeText(hV.shape)}` : ''}`,
+    explanation: `${packed ? 'each sequence runs only its own time steps (packed input); h_n of each row is the state at its last real step' : 'not packed: every row runs all time steps, padding included'}; ${why}`,
+    details: {
+      kind: 'rnn',
+      mode: c.mode,
+      inputSize: c.inputSize,
+      hiddenSize: c.hiddenSize,
+      projSize: c.projSize,
+      numLayers: c.numLayers,
+      bidirectional: c.bidirectional,
+      batchFirst: c.batchFirst,
+      packed,
+      lengths: B >= 0 ? new Array<number>(B).fill(-1) : [],
+      backend: 'none',
+      weightsSource: 'not computed',
+    },
+  };
+}
+
 /** Reads of the final state: h_n[...] / h_n.view(...) / cat of h_n slices / output[:, -1] on a padded output. */
 function finalStates(inp: RecogniseInput, sv: (v: IValue) => Value): Draft[] {
   const { ctx } = inp;
-  const derived = new Map<IValue, OpEvent>(); // value → the RNN event whose h_n it was read from
-  const candidates: { e: OpEvent; rnnEv: OpEvent; via: 'h_n' | 'output' }[] = [];
-  for (const e of ctx.events) {
+  // value → the RNN event it was read from, how (h_n or the output), and the RNN value the read started at
+  const derived = new Map<IValue, { ev: OpEvent; via: 'h_n' | 'output'; src: IValue }>();
+  const candidates: { e: OpEvent; rnnEv: OpEvent; via: 'h_n' | 'output'; src: IValue }[] = [];
+  for (const e of eventsOnce(ctx.events)) {
     if (!/^(Tensor\.(__getitem__|view|reshape|squeeze|permute|transpose|contiguous)|torch\.(cat|stack|gather)|Tensor\.gather)$/.test(e.op)) continue;
     const srcs = [e.self, ...e.args, ...e.args.flatMap((a) => itemsOf(a) ?? [])].filter((x): x is IValue => !!x);
-    let rnnEv: OpEvent | undefined;
-    let via: 'h_n' | 'output' = 'h_n';
+    let found: { ev: OpEvent; via: 'h_n' | 'output'; src: IValue } | undefined;
     for (const s of srcs) {
       const p = ctx.produced.get(s);
-      if (p && p.role === 'h_n') rnnEv = p.event;
-      else if (derived.has(s)) rnnEv = derived.get(s);
-      else if (p && (p.role === 'unpacked' || p.role === 'output') && s === e.self && /__getitem__|gather/.test(e.op)) {
-        via = 'output';
-        rnnEv = p.event;
-      }
+      if (p && p.role === 'h_n') found = { ev: p.event, via: 'h_n', src: s };
+      else if (derived.has(s)) found = derived.get(s);
+      else if (p && (p.role === 'unpacked' || p.role === 'output') && s === e.self && /__getitem__|gather/.test(e.op)) found = { ev: p.event, via: 'output', src: s };
     }
-    if (!rnnEv) continue;
-    derived.set(e.result, rnnEv);
+    if (!found) continue;
+    derived.set(e.result, found);
     const after = inp.codeOf({ line: e.span.endLine, col: e.span.endCol, endLine: e.span.endLine, endCol: e.span.endCol + 8, cell: e.span.cell });
     if (/^\s*\.(size|shape|dim)\b/.test(after)) continue;
-    candidates.push({ e, rnnEv, via });
+    candidates.push({ e, rnnEv: found.ev, via: found.via, src: found.src });
   }
   // keep the outermost expression of nested reads (cat([h[0], h[1]]) → the cat)
   const kept = candidates.filter((c) => !candidates.some((o) => o !== c && contains(o.e.span, c.e.span) && !sameSpan(o.e.span, c.e.span)));
   const out: Draft[] = [];
-  for (const { e, rnnEv, via } of kept) {
+  for (const { e, rnnEv, via, src } of kept) {
     const r = rnnEv.rnn;
     const res = tensorOf(e.result);
-    if (!r) continue;
+    if (!r) {
+      const d = symbolicFinalState(e, rnnEv, via, src, inp, sv);
+      if (d) out.push(d);
+      continue;
+    }
     const c = r.config;
     const D = c.bidirectional ? 2 : 1;
     const code = inp.codeOf(e.span);
@@ -535,7 +704,8 @@ function finalStates(inp: RecogniseInput, sv: (v: IValue) => Value): Draft[] {
       for (let b = 0; b < B && rows; b++) {
         const vec = rows.data.subarray(b * rows.shape[rows.ndim - 1], (b + 1) * rows.shape[rows.ndim - 1]);
         let found: number | null = null;
-        for (let t = 0; t < padded.T && found === null; t++) {
+        // real steps only: a padded step's zeros (or a step run on padding) is not a state of the sequence
+        for (let t = 0; t < Math.min(padded.T, lengths[b]) && found === null; t++) {
           for (let half = 0; half < D && found === null; half++) {
             if (vec.length !== R && vec.length !== D * R) continue;
             const w = vec.length === R ? R : D * R;
@@ -547,24 +717,64 @@ function finalStates(inp: RecogniseInput, sv: (v: IValue) => Value): Draft[] {
         equals.push(found);
       }
     }
-    const warn = via === 'output' && lengths.some((l) => l !== Math.max(...lengths)) && /-1/.test(code);
     const sel = code.replace(/\s+/g, ' ');
+    const isGather = /gather/.test(code);
+    const warn = via === 'output' && !isGather && lengths.some((l) => l !== Math.max(...lengths)) && /-1/.test(code);
+    const lastReal = lengths.map((l) => l - 1);
+    const eqText = list(equals.map((x) => (x === null ? '–' : x)));
     const explanation = via === 'output'
-      ? `${sel} takes the LAST padded step: for rows shorter than ${Math.max(...lengths)} it is ${r.inputPacked ? 'padding (zeros)' : 'a step run on padding'}, not the last real step (lengths ${list(lengths)}); use h_n[-1] or gather at lengths - 1`
-      : `${sel}: h_n is (layers×directions, batch, hidden) = ${shapeText(r.result.hN.shape)}${D > 1 ? '; h_n[-1] is the LAST layer\'s BACKWARD direction (it equals output at t = 0), the forward one is h_n[-2]' : ''}${equals.length ? `; row b equals output[b, ${list(equals.map((x) => (x === null ? '–' : x)))}] (the last REAL step of each row is lengths-1 = ${list(lengths.map((l) => l - 1))})` : ''}`;
+      ? isGather
+        ? `${sel} picks each row's output at its own time step: ${equals.length && equals.every((x, b) => x === lastReal[b]) ? `lengths - 1 = ${list(lastReal)}, the last REAL step of every row (what h_n[-1] holds for a one-direction last layer)` : `steps ${eqText} (the last real steps are lengths - 1 = ${list(lastReal)})`}`
+        : warn
+          ? `${sel} takes the LAST padded step: for rows shorter than ${Math.max(...lengths)} it is ${r.inputPacked ? 'padding (zeros)' : 'a step run on padding'}, not the last real step (lengths ${list(lengths)}): row b equals output[b, ${eqText}] ('–' = no real step); use h_n[-1] or gather at lengths - 1`
+          : `${sel}: ${equals.length ? `row b equals output[b, ${eqText}]` : 'a slice of the output'} (the last real steps are lengths - 1 = ${list(lastReal)})`
+      : `${sel}: h_n is (layers×directions, batch, hidden) = ${shapeText(r.result.hN.shape)}${D > 1 ? '; h_n[-1] is the LAST layer\'s BACKWARD direction (it equals output at t = 0), the forward one is h_n[-2]' : ''}${equals.length ? `; row b equals output[b, ${eqText}] (the last REAL step of each row is lengths-1 = ${list(lastReal)})` : ''}`;
+    const inputV = via === 'output' ? sv(src) : tensorValue(r.result.hN, inp.valueLimit);
     out.push({
       kind: 'final-state',
       title: via === 'output' ? `Final step ${sel}` : `Final state ${sel}`,
       span: e.span,
-      inputs: [{ name: via === 'output' ? 'output' : 'h_n', value: via === 'output' ? sv(e.self!) : tensorValue(r.result.hN, inp.valueLimit) }],
+      inputs: [{ name: via === 'output' ? 'output' : 'h_n', value: inputV }],
       outputs: [{ name: code, value: sv(e.result) }],
-      transform: transformText(via === 'output' ? sv(e.self!) : tensorValue(r.result.hN, inp.valueLimit), sv(e.result)),
+      transform: transformText(inputV, sv(e.result)),
       explanation,
       details: { kind: 'final-state', numLayers: c.numLayers, numDirections: D, selection: sel, equalsOutputStep: equals } as StepDetails,
-      ...(warn ? { warnings: [{ code: 'RNNL001', message: 'output[:, -1] on a padded output reads padding for the shorter sequences' }] } : {}),
+      ...(warn ? { warnings: [{ code: 'RNNL001', message: `${sel} on a padded output reads padding for the shorter sequences` }] } : {}),
     });
   }
   return out;
+}
+
+/** A final-state read of an RNN call without values: which slice it takes, in shapes; which step it equals is unknown. */
+function symbolicFinalState(e: OpEvent, rnnEv: OpEvent, via: 'h_n' | 'output', src: IValue, inp: RecogniseInput, sv: (v: IValue) => Value): Draft | null {
+  const m = rnnEv.self;
+  const c = m && m.k === 'nnmodule' ? rnnConfigOf(m) : null;
+  if (!c) return null;
+  const D = c.bidirectional ? 2 : 1;
+  const code = inp.codeOf(e.span);
+  const sel = code.replace(/\s+/g, ' ');
+  const inV = rnnEv.args[0] ?? rnnEv.kwargs.get('input');
+  const packed = inV?.k === 'packed';
+  const srcV = sv(src);
+  const outV = sv(e.result);
+  const B = srcV.kind === 'tensor' ? srcV.shape[via === 'output' ? (c.batchFirst ? 0 : 1) : 1] : -1;
+  const lastStep = via === 'output' && /-1/.test(code);
+  // a padded output read at the last step: rows shorter than the batch's longest read padding (or a padded step)
+  const mayReadPadding = via === 'output' && lastStep && (packed || inp.ctx.events.some((x) => x.op === 'rnn.pad_sequence' && x.seq < rnnEv.seq));
+  const explanation = via === 'output'
+    ? `${sel} takes the LAST padded time step for every row${mayReadPadding ? `: rows shorter than the longest sequence get ${packed ? 'padding (zeros)' : 'a step run on padding'}, not their last real step; use h_n[-1] or gather at lengths - 1` : ' (all rows have the same length here, so it is each row\'s last real step)'}`
+    : `${sel}: h_n is (layers×directions, batch, hidden)${srcV.kind === 'tensor' ? ` = ${shapeText(srcV.shape)}` : ''}; ${D > 1 ? 'h_n[-1] is the LAST layer\'s BACKWARD direction, the forward one is h_n[-2]' : c.numLayers > 1 ? 'h_n[-1] is the last layer' : 'h_n[-1] is the only layer'}${packed ? ', at each row\'s own last real step (packed input)' : ''}; no numbers: the RNN call has no values here`;
+  return {
+    kind: 'final-state',
+    title: via === 'output' ? `Final step ${sel}` : `Final state ${sel}`,
+    span: e.span,
+    inputs: [{ name: via === 'output' ? 'output' : 'h_n', value: srcV }],
+    outputs: [{ name: code, value: outV }],
+    transform: transformText(srcV, outV),
+    explanation,
+    details: { kind: 'final-state', numLayers: c.numLayers, numDirections: D, selection: sel, equalsOutputStep: B >= 0 ? new Array<number | null>(B).fill(null) : [] },
+    ...(mayReadPadding ? { warnings: [{ code: 'RNNL001', message: `${sel} on a padded output reads padding for the shorter sequences` }] } : {}),
+  };
 }
 
 /** The RNN's output as a (batch, time, features) accessor, padded, in the caller's order. */

@@ -52,7 +52,7 @@ test('seed 000: vocab → index → pad (by hand) → sort → embed → pack �
   assert.deepEqual(pack.lengths, [8, 6, 4]);
   assert.equal(pack.rowOrigin.length, 18);
   assert.deepEqual(pack.rowOrigin.slice(12), [[4, 0], [4, 1], [5, 0], [5, 1], [6, 0], [7, 0]]);
-  assert.match(by('pack').explanation, /from time step 4 on only 2 remain: batch_sizes\[4\] = 2/);
+  assert.match(by('pack').explanation, /'tiny' has 4 characters, so from time step 4 on only 2 sequences remain: batch_sizes\[4\] = 2/);
   const sort = by('sort').details;
   assert.ok(sort.kind === 'sort');
   assert.deepEqual(sort.permutation, [0, 2, 1]);
