@@ -262,6 +262,8 @@ const DIAGNOSTIC_DOCS: Record<string, string> = {
 
 /** Inlay label: the compact shape part only (`(3, 8)`, `packed (18, 4)`, `((1, 3, 5), (1, 3, 5))`). */
 function inlayLabel(v: Value): string | null {
+  if (v.k !== 'tensor' && v.k !== 'packed' && v.k !== 'tuple' && v.k !== 'list') return null;
+  if (v.k === 'tensor' && !v.shape) return null;
   const d = describeValue(v);
   if (v.k === 'tensor') return v.shape ? d.replace(/^Tensor\[\w+\] /, '').replace(/ = .*$/, '') : null;
   if (v.k === 'packed') return `packed ${d.replace(/^PackedSequence /, '')}`;

@@ -214,7 +214,7 @@ export class Interpreter {
   }
 
   private bodyOf(node: SyntaxNode): SyntaxNode[] {
-    const body = node.getChild('Body');
+    const body = childNamed(node, 'Body');
     return body ? this.statements(body) : [];
   }
 
@@ -263,7 +263,7 @@ export class Interpreter {
         this.defineClass(node, scope);
         return 'normal';
       case 'DecoratedStatement': {
-        const decorators = node.getChildren('Decorator');
+        const decorators = childrenNamed(node, 'Decorator');
         const inner = lc(node);
         if (inner?.name === 'FunctionDefinition') this.defineFunction(inner, scope, decorators);
         else if (inner?.name === 'ClassDefinition') this.defineClass(inner, scope, decorators);
@@ -280,7 +280,7 @@ export class Interpreter {
       case 'TryStatement':
         return this.execTry(node, scope);
       case 'ReturnStatement': {
-        const e = node.getChildren('return').length ? lc(node) : null;
+        const e = childrenNamed(node, 'return').length ? lc(node) : null;
         const v = e && e.name !== 'return' ? this.evalExprList(node, scope, 1) : NONE;
         this.frame.returns.push(v);
         return 'return';
@@ -301,7 +301,7 @@ export class Interpreter {
       case 'DeleteStatement':
         return 'normal';
       case 'ScopeStatement': {
-        if (fc(node)?.name === 'global') for (const n of node.getChildren('VariableName')) scope.globalNames.add(this.t(n));
+        if (fc(node)?.name === 'global') for (const n of childrenNamed(node, 'VariableName')) scope.globalNames.add(this.t(n));
         return 'normal';
       }
       case 'StatementGroup':
@@ -444,8 +444,8 @@ export class Interpreter {
         const obj = fc(target);
         if (!obj) return;
         const objV = this.eval(obj, scope);
-        const prop = target.getChild('PropertyName');
-        if (prop && !target.getChild('[')) {
+        const prop = childNamed(target, 'PropertyName');
+        if (prop && !childNamed(target, '[')) {
           this.setAttr(objV, this.t(prop), value, target);
         } else {
           const idx = this.evalSubscript(target, scope);
@@ -473,7 +473,7 @@ export class Interpreter {
 
   private execUpdate(node: SyntaxNode, scope: Scope): void {
     const target = fc(node);
-    const opNode = node.getChild('UpdateOp');
+    const opNode = childNamed(node, 'UpdateOp');
     const valueNode = nx(opNode);
     if (!target || !opNode || !valueNode) return;
     const cur = this.eval(target, scope);
@@ -556,7 +556,7 @@ export class Interpreter {
   }
 
   private defineFunction(node: SyntaxNode, scope: Scope, decorators: SyntaxNode[]): void {
-    const nameNode = node.getChild('VariableName');
+    const nameNode = childNamed(node, 'VariableName');
     if (!nameNode) return;
     const fn: FunctionValue = {
       k: 'func',
@@ -564,7 +564,7 @@ export class Interpreter {
       node,
       closure: scope.kind === 'class' ? scope.parent : scope,
       isLambda: false,
-      defaults: this.evalDefaults(node.getChild('ParamList'), scope),
+      defaults: this.evalDefaults(childNamed(node, 'ParamList'), scope),
     };
     let v: Value = fn;
     // decorators apply bottom-up; a plain `@name` naming a user function is called with the function (a wrapper
@@ -604,10 +604,10 @@ export class Interpreter {
   }
 
   private defineClass(node: SyntaxNode, scope: Scope, decorators: SyntaxNode[] = []): void {
-    const nameNode = node.getChild('VariableName');
+    const nameNode = childNamed(node, 'VariableName');
     if (!nameNode) return;
     const bases: Value[] = [];
-    const argList = node.getChild('ArgList');
+    const argList = childNamed(node, 'ArgList');
     if (argList) for (const a of this.argNodes(argList)) if (!a.keyword) bases.push(this.eval(a.node, scope));
     const cls: ClassValue = { k: 'class', name: this.t(nameNode), bases, members: new Map() };
     for (const b of bases) {
@@ -641,10 +641,10 @@ export class Interpreter {
       if (!target || target.name !== 'VariableName' || !typeDef || typeDef.name !== 'TypeDef') continue;
       if (/\bClassVar\b/.test(this.t(typeDef))) continue;
       const name = this.t(target);
-      const valueNode = st.getChild('AssignOp') ? lc(st) : null;
+      const valueNode = childNamed(st, 'AssignOp') ? lc(st) : null;
       const f: DataclassField = { name };
       if (valueNode && valueNode.name === 'CallExpression' && /^(dataclasses\.)?field$/.test(this.t(fc(valueNode)!))) {
-        const argList = valueNode.getChild('ArgList');
+        const argList = childNamed(valueNode, 'ArgList');
         for (const a of argList ? this.argNodes(argList) : []) {
           if (a.keyword === 'default') f.default = this.eval(a.node, body);
           else if (a.keyword === 'default_factory') f.factory = this.eval(a.node, body);
@@ -842,7 +842,7 @@ export class Interpreter {
 
   private execWhile(node: SyntaxNode, scope: Scope): Completion {
     const cond = nx(fc(node));
-    const bodyNode = node.getChild('Body');
+    const bodyNode = childNamed(node, 'Body');
     if (!cond || !bodyNode) return 'normal';
     const body = this.statements(bodyNode);
     const cap = this.exhausted ? 1 : this.limits.maxLoopIterations;
@@ -881,7 +881,7 @@ export class Interpreter {
   }
 
   private execTry(node: SyntaxNode, scope: Scope): Completion {
-    const bodies = node.getChildren('Body');
+    const bodies = childrenNamed(node, 'Body');
     if (bodies.length === 0) return 'normal';
     const comp = this.execBlock(this.statements(bodies[0]), scope);
     // except handlers are not analysed (they run only on errors); `else`/`finally` bodies run
@@ -1013,7 +1013,7 @@ export class Interpreter {
           node,
           closure: scope,
           isLambda: true,
-          defaults: this.evalDefaults(node.getChild('ParamList'), scope),
+          defaults: this.evalDefaults(childNamed(node, 'ParamList'), scope),
         };
       case 'NamedExpression': {
         const target = fc(node);
@@ -1088,7 +1088,7 @@ export class Interpreter {
       out += this.text.slice(pos, c.from).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
       pos = c.to;
       const expr = nx(fc(c));
-      const hasSpec = !!c.getChild('FormatSpec') || !!c.getChild('FormatConversion');
+      const hasSpec = !!childNamed(c, 'FormatSpec') || !!childNamed(c, 'FormatConversion');
       const v = expr ? this.eval(expr, scope) : UNKNOWN;
       const s = this.pyStr(v);
       if (s === null || hasSpec) known = false;
@@ -1328,14 +1328,14 @@ export class Interpreter {
     const objNode = fc(node);
     if (!objNode) return UNKNOWN;
     const obj = this.eval(objNode, scope);
-    if (node.getChild('[')) {
+    if (childNamed(node, '[')) {
       const idx = this.evalSubscript(node, scope);
       const indexed = this.guardOp(node, () => indexValue(this.opServices(node), obj, idx, this));
       // (Run engine) a subscript of a tensor is an op too: `seq_tensor[perm_idx]`, `h_n[-1]`, `output[:, -1]`
       if (obj.k === 'tensor' && this.opts.hooks?.afterOp) this.opts.hooks.afterOp(this.opCall('Tensor.__getitem__', obj, [idx], new Map(), node), indexed);
       return indexed;
     }
-    const prop = node.getChild('PropertyName');
+    const prop = childNamed(node, 'PropertyName');
     if (!prop) return UNKNOWN;
     return this.getAttr(obj, this.t(prop), node);
   }
@@ -1531,12 +1531,12 @@ export class Interpreter {
 
   private evalCall(node: SyntaxNode, scope: Scope): Value {
     const calleeNode = fc(node);
-    const argList = node.getChild('ArgList');
+    const argList = childNamed(node, 'ArgList');
     if (!calleeNode || !argList) return UNKNOWN;
     const callee = this.eval(calleeNode, scope);
     const args: Value[] = [];
     const kwargs = new Map<string, Value>();
-    if (argList.getChild('for')) {
+    if (childNamed(argList, 'for')) {
       // f(x for x in y): a generator argument
       args.push(this.evalComprehension(argList, scope, 'list'));
     } else {
@@ -1796,7 +1796,7 @@ export class Interpreter {
   }
 
   private bindParams(fn: FunctionValue, args: Value[], kwargs: Map<string, Value>, scope: Scope, node: SyntaxNode): void {
-    const params = fn.node.getChild('ParamList');
+    const params = childNamed(fn.node, 'ParamList');
     const kw = new Map(kwargs);
     let pos = 0;
     if (!params) return;
@@ -1843,8 +1843,8 @@ export class Interpreter {
       if (this.called.has(fn) || this.exhausted) continue;
       const owner = fn.ownerClass;
       const inst = owner ? this.instances.get(owner) : undefined;
-      const params = fn.node.getChild('ParamList');
-      const names = params ? params.getChildren('VariableName').map((n) => this.t(n)) : [];
+      const params = childNamed(fn.node, 'ParamList');
+      const names = params ? childrenNamed(params, 'VariableName').map((n) => this.t(n)) : [];
       const args: Value[] = names.map((n, i) => {
         if (i === 0 && owner && inst) return inst;
         const u = unknown(`parameter ${n}`);
@@ -1947,6 +1947,19 @@ function lc(n: SyntaxNode | null | undefined): SyntaxNode | null {
   let c = n ? n.lastChild : null;
   while (c && c.name === 'Comment') c = c.prevSibling;
   return c;
+}
+
+/** The first child named `name` (SyntaxNode.getChild without the TreeCursor it allocates on every call). */
+function childNamed(node: SyntaxNode, name: string): SyntaxNode | null {
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name === name) return c;
+  return null;
+}
+
+/** All children named `name`, in order (SyntaxNode.getChildren without a TreeCursor). */
+function childrenNamed(node: SyntaxNode, name: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name === name) out.push(c);
+  return out;
 }
 
 function childList(node: SyntaxNode): SyntaxNode[] {
