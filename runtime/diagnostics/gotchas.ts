@@ -282,8 +282,107 @@ function argDim(interp: Interpreter, text: string, n: SyntaxNode): Dim {
   return v ? dimArg(v) : null;
 }
 
+/** RNNL008: an unpacked output without total_length combined with a tensor that has the padded input's T. */
+function untrimmedGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[]): void {
+  const text = parsed.text;
+  const cursor = parsed.tree.cursor();
+  for (;;) {
+    if (cursor.name === 'BinaryExpression') {
+      const node = cursor.node;
+      const l = node.firstChild;
+      const r = node.lastChild;
+      const op = l?.nextSibling ? text.slice(l.nextSibling.from, l.nextSibling.to) : '';
+      if (l && r && ['*', '+', '-', '/'].includes(op)) {
+        const a = nameValue(interp, l);
+        const b = nameValue(interp, r);
+        const hit = untrimmedPair(a, b) ?? untrimmedPair(b, a);
+        if (hit) {
+          const [u, other] = hit;
+          const [uNode, oNode] = u === a ? [l, r] : [r, l];
+          const T = u.facts.sourceT as Dim;
+          const site = interp.opSites.find((x) => x.op === 'rnn.pad_packed_sequence' && x.result.k === 'tuple' && x.result.items?.[0] === u);
+          const gotcha: Gotcha = {
+            code: 'RNNL008',
+            severity: 'warning',
+            message: `${text.slice(uNode.from, uNode.to)} has max(lengths) time steps (pad_packed_sequence without total_length), ${text.slice(oNode.from, oNode.to)} ${fmtShape(other.shape as Dim[])} has the padded input's T = ${T}: they differ whenever the longest sequence of a batch is shorter than ${T}. Pass total_length=${T} to pad_packed_sequence.`,
+            from: node.from,
+            to: node.to,
+            href: `${DOC}#rnnl008`,
+          };
+          // a literal T only where it cannot vary: a module-level call (inside a function T may change per call)
+          if (site && typeof T === 'number' && text[site.to - 1] === ')' && !insideFunction(parsed, site.from)) {
+            gotcha.fix = { title: `Pass total_length=${T} to pad_packed_sequence`, from: site.to - 1, to: site.to - 1, text: `, total_length=${T}` };
+          }
+          out.push(gotcha);
+        }
+      }
+    }
+    if (cursor.firstChild()) continue;
+    while (!cursor.nextSibling()) {
+      if (!cursor.parent()) return;
+    }
+  }
+}
+
+function insideFunction(parsed: ParsedPython, pos: number): boolean {
+  for (let n: SyntaxNode | null = parsed.tree.resolveInner(pos, 1); n; n = n.parent) if (n.name === 'FunctionDefinition' || n.name === 'LambdaExpression') return true;
+  return false;
+}
+
+/** [u, other] when u is an untrimmed unpacked output and other has, at u's time dim (broadcast-aligned), the T of the
+ *  padded input u came from, while u's own time length is not known to equal it. */
+function untrimmedPair(u: Value | undefined, other: Value | undefined): [TensorValueA, TensorValueA] | null {
+  if (!u || u.k !== 'tensor' || !other || other.k !== 'tensor' || !u.shape || !other.shape) return null;
+  const f = u.facts;
+  if (!f.untrimmed || f.sourceT === undefined || f.sourceT === null || f.timeDim === undefined || other.facts.untrimmed) return null;
+  const j = f.timeDim + other.shape.length - u.shape.length;
+  if (j < 0 || j >= other.shape.length) return null;
+  if (!sameDim(other.shape[j], f.sourceT) || sameDim(u.shape[f.timeDim], f.sourceT)) return null;
+  return [u, other];
+}
+
+/** RNNL011: pooling over time of an embedding (without padding_idx) of a padded batch. */
+function embeddingPaddingGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[]): void {
+  const text = parsed.text;
+  const embeddingOf = new Map<Value, NnModuleValue>();
+  const constructedAt = new Map<Value, { from: number; to: number }>();
+  for (const site of interp.opSites) {
+    if (site.op === 'nn.Embedding.forward' && site.self?.k === 'nnmodule') embeddingOf.set(site.result, site.self);
+    if (site.op === 'nn.Embedding') constructedAt.set(site.result, { from: site.from, to: site.to });
+  }
+  if (embeddingOf.size === 0) return;
+  const reported = new Set<number>();
+  for (const site of interp.opSites) {
+    if (!POOLING.has(site.op) || reported.has(site.from)) continue;
+    const x = site.op.startsWith('Tensor.') ? site.self : site.args[0];
+    const dimV = site.op.startsWith('Tensor.') ? (site.kwargs.get('dim') ?? site.args[0]) : (site.kwargs.get('dim') ?? site.args[1]);
+    const m = x ? embeddingOf.get(x) : undefined;
+    if (!m || !x || x.k !== 'tensor' || !x.facts.padded || x.facts.timeDim === undefined || !x.shape || !dimV || dimV.k !== 'int' || dimV.v === null) continue;
+    const d = dimV.v < 0 ? dimV.v + x.shape.length : dimV.v;
+    const pad = m.cfg.padding_idx;
+    if (d !== x.facts.timeDim || (pad && pad.k !== 'none')) continue;
+    reported.add(site.from);
+    const padValue = x.facts.padValue;
+    const g: Gotcha = {
+      code: 'RNNL011',
+      severity: 'info',
+      message: `This Embedding has no padding_idx, so the padding token${padValue !== undefined ? ` (${padValue})` : ''} gets a trainable vector, and ${site.op.replace(/^(Tensor|torch)\./, '')} over the padded time dim mixes it into every shorter sequence's result. Pass padding_idx${padValue !== undefined ? `=${padValue}` : ''} to nn.Embedding (and mask the padding).`,
+      from: site.from,
+      to: site.to,
+      href: `${DOC}#rnnl011`,
+    };
+    const at = constructedAt.get(m);
+    if (at && padValue !== undefined && text[at.to - 1] === ')') {
+      g.fix = { title: `Pass padding_idx=${padValue} to nn.Embedding`, from: at.to - 1, to: at.to - 1, text: `, padding_idx=${padValue}` };
+    }
+    out.push(g);
+  }
+}
+
 export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha[] {
   const out: Gotcha[] = [];
+  untrimmedGotchas(parsed, interp, out);
+  embeddingPaddingGotchas(parsed, interp, out);
   opSiteGotchas(parsed, interp, out);
   gruTupleGotchas(parsed, interp, out);
   layoutGotchas(parsed, interp, out);

@@ -111,3 +111,31 @@ test('RNNL010: PackedSequence.data reshaped batch-major; time-major / flat views
   assert.deepEqual(codes(src + 'B = 2\ngrid = po.data.reshape(B, -1, 6)\n').map((d) => d.code), ['RNNL010']);
   assert.deepEqual(codes(src + 'tm = po.data.view(3, 2, 6)\nflat = po.data.view(-1, 6)\n'), []);
 });
+
+test('RNNL008: unpacked output without total_length combined with a mask of the padded T; total_length or a mask from the lengths is quiet', () => {
+  const src = 'lstm = nn.LSTM(4, 6, batch_first=True)\nx = torch.randn(2, 5, 4)\nmask = torch.ones(2, 5, 1)\np = pack_padded_sequence(x, [3, 2], batch_first=True)\npo, (h, c) = lstm(p)\n';
+  const bad = codes(src + 'o, lens = pad_packed_sequence(po, batch_first=True)\ny = o * mask\n');
+  // PyTorch raises here (3 vs 5 steps): next to the shape error, the explanation with its quick fix
+  assert.deepEqual(bad.map((d) => [d.code, d.span.line]), [['RNNL008', 10]]);
+  assert.ok(analyzePython(HEAD + src + 'o, lens = pad_packed_sequence(po, batch_first=True)\ny = o * mask\n').diagnostics.some((d) => d.code === 'RNNL-SHAPE' && d.span.line === 10));
+  assert.match(bad[0].message, /o has max\(lengths\) time steps .*mask \(2, 5, 1\) has the padded input's T = 5/);
+  assert.deepEqual([bad[0].fix?.text, bad[0].fix?.span.line, bad[0].href], [', total_length=5', 9, 'docs/gotchas.md#rnnl008']);
+  assert.deepEqual(codes(src + 'o, lens = pad_packed_sequence(po, batch_first=True, total_length=5)\ny = o * mask\n'), []);
+  assert.deepEqual(codes(src + 'o, lens = pad_packed_sequence(po, batch_first=True)\nm = torch.ones(2, 3, 1)\ny = o * m\n'), []);
+  // lengths reach T: the unpacked T equals the padded T, nothing can differ
+  assert.deepEqual(codes('lstm = nn.LSTM(4, 6, batch_first=True)\nx = torch.randn(2, 5, 4)\nmask = torch.ones(2, 5, 1)\np = pack_padded_sequence(x, [5, 2], batch_first=True)\npo, (h, c) = lstm(p)\no, lens = pad_packed_sequence(po, batch_first=True)\ny = o * mask\n'), []);
+  // inside a function the warning stays but no literal total_length is offered
+  const fn = codes('def f(x, lengths):\n    lstm = nn.LSTM(4, 6, batch_first=True)\n    m = x.new_ones(x.shape[0], x.shape[1], 1)\n    p = pack_padded_sequence(x, lengths, batch_first=True)\n    po, (h, c) = lstm(p)\n    o, lens = pad_packed_sequence(po, batch_first=True)\n    return o * m\nf(torch.randn(2, 5, 4), torch.tensor([3, 2]))\n');
+  assert.deepEqual(fn.map((d) => [d.code, d.fix === undefined]), [['RNNL008', true]]);
+});
+
+test('RNNL011: pooling an embedding without padding_idx of a padded batch; padding_idx or packing is quiet', () => {
+  const ids = 'ids = [torch.tensor([1, 2, 3]), torch.tensor([4, 5])]\nx = pad_sequence(ids, batch_first=True)\n';
+  const bad = codes(ids + 'emb = nn.Embedding(10, 4)\ne = emb(x)\navg = e.mean(dim=1)\n');
+  assert.deepEqual(bad.map((d) => [d.code, d.severity]), [['RNNL011', 'info'], ['RNNL012', 'warning']]);
+  assert.deepEqual([bad[0].fix?.text, bad[0].fix?.span.line, bad[0].fix?.span.col, bad[0].href], [', padding_idx=0', 6, 24, 'docs/gotchas.md#rnnl011']);
+  const pad1 = codes('ids = [torch.tensor([1, 2, 3]), torch.tensor([4, 5])]\nx = pad_sequence(ids, batch_first=True, padding_value=1)\nemb = nn.Embedding(10, 4)\ns = torch.sum(emb(x), 1)\n');
+  assert.equal(pad1[0].fix?.text, ', padding_idx=1');
+  assert.deepEqual(codes(ids + 'emb = nn.Embedding(10, 4, padding_idx=0)\ne = emb(x)\nm = e.max(dim=2)\n'), []);
+  assert.deepEqual(codes(ids + 'emb = nn.Embedding(10, 4)\ne = emb(x)\np = pack_padded_sequence(e, [3, 2], batch_first=True)\n'), []);
+});
