@@ -469,6 +469,22 @@ export function register(reg: OpRegistry): void {
     return tensor(s, x.dtype);
   });
   reg.def(['Tensor.__len__'], (a) => (a.self?.k === 'tensor' && a.self.shape?.length ? intFromDim(a.self.shape[0]) : int(null)));
+  // diag: a matrix's k-th diagonal (1-D), or a vector made the k-th diagonal of a square matrix
+  reg.fnAndMethod(['diag'], (a) => {
+    const x = a.get(0, 'input');
+    const k = intArg(a.get(1, 'diagonal') ?? int(0));
+    if (!x || x.k !== 'tensor') return tensor(null, null);
+    if (!x.shape || k === null) return tensor(null, x.dtype);
+    if (x.shape.length === 1) {
+      const n = x.shape[0];
+      const m = typeof n === 'number' ? n + Math.abs(k) : null;
+      return tensor([m, m], x.dtype);
+    }
+    if (x.shape.length !== 2) throw new ShapeError('matrix or a vector expected');
+    const [r, c] = x.shape;
+    const len = typeof r === 'number' && typeof c === 'number' ? Math.max(0, k >= 0 ? Math.min(r, c - k) : Math.min(r + k, c)) : null;
+    return tensor([len], x.dtype);
+  });
   // In-place shape ops change the receiver itself (`h.squeeze_(0)` leaves h squeezed): the out-of-place rule's
   // result is written into the tensor every alias holds, and the receiver is returned.
   const inPlace = (outOfPlace: string) => (a: OpArgs): Value => {
