@@ -260,7 +260,8 @@ export class RunContext {
       case 'torch.randn_like':
       case 'torch.rand_like': {
         const shape = knownShapeOf(computed);
-        if (!shape || computed.k !== 'tensor' || (computed.dtype !== 'float32' && computed.dtype !== 'float64')) return undefined;
+        if (!shape) return this.streamLost(`${op} of a size RNN Lens does not know`, call.span);
+        if (computed.k !== 'tensor' || (computed.dtype !== 'float32' && computed.dtype !== 'float64')) return undefined;
         if (!this.fits(shape, op, call.span)) {
           if (!this.rngBroken) {
             this.rngBroken = `${op} of ${shape.reduce((a, b) => a * b, 1)} values was not drawn (above maxElements)`;
@@ -273,7 +274,8 @@ export class RunContext {
       }
       case 'torch.randint': {
         const shape = knownShapeOf(computed);
-        if (!shape || computed.k !== 'tensor') return undefined;
+        if (!shape) return this.streamLost(`${op} of a size RNN Lens does not know`, call.span);
+        if (computed.k !== 'tensor') return undefined;
         const ints = call.args.filter((a) => a.k === 'int').map((a) => (a as { v: number | null }).v);
         const low = ints.length >= 2 ? ints[0] : 0;
         const high = ints.length >= 2 ? ints[1] : ints[0];
@@ -359,6 +361,16 @@ export class RunContext {
       default:
         return undefined;
     }
+  }
+
+  /** A draw the run cannot make (its size is unknown): PyTorch's stream moves on by an unknown amount, so later
+   *  random values (and default-init weights) are no longer PyTorch's — said once, at this call. */
+  private streamLost(why: string, span: CodeSpan): undefined {
+    if (!this.rngBroken) {
+      this.rngBroken = why;
+      this.note('warning', `random numbers: ${why}; later random values differ from PyTorch's`, span);
+    }
+    return undefined;
   }
 
   private fits(shape: readonly number[], what: string, span: CodeSpan): boolean {

@@ -45,6 +45,10 @@ test('seed 004: fixed-length model in a DataLoader loop, then Dataset + collate_
     ['rnn', 111, 'packed (?, 7) → packed (?, 100), h_n (1, 64, 100)'],
     ['final-state', 113, '(1, 64, 100) → (64, 100)'],
   ]);
+  // torch.randn(seq_length, …) with a numpy-random length: the torch stream is lost from there, and the run says so
+  assert.deepEqual(r.messages.filter((m) => /random numbers/.test(m.message)).map((m) => [m.span?.line, m.message]), [
+    [94, "random numbers: torch.randn of a size RNN Lens does not know; later random values differ from PyTorch's"],
+  ]);
   const loopSteps = r.steps.filter((s) => s.span.line >= 100);
   // numpy's random lengths are unknown: the Steps say so, carry -1 / [] and never invented numbers
   const pad = loopSteps.find((s) => s.kind === 'pad')!;
