@@ -379,8 +379,56 @@ function embeddingPaddingGotchas(parsed: ParsedPython, interp: Interpreter, out:
   }
 }
 
+/** RNNL015: a shape error where h_n / c_n of an LSTM with proj_size meet something sized for the other (the error
+ *  message names both proj_size and hidden_size). */
+function projSizeGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[]): void {
+  const text = parsed.text;
+  for (const d of interp.diagnostics) {
+    if (d.code !== 'RNNL-SHAPE') continue;
+    const mentions = (n: number): boolean => new RegExp(`(?<!\\d)${n}(?!\\d)`).test(d.message);
+    const names: string[] = [];
+    let sizes: { P: number; H: number } | null = null;
+    const cursor = parsed.tree.cursor();
+    cursor.moveTo(d.from, 1);
+    while (cursor.from > d.from || cursor.to < d.to) if (!cursor.parent()) break;
+    const top = cursor.node;
+    const walk = top.cursor();
+    for (;;) {
+      if (walk.name === 'VariableName' && walk.from >= d.from && walk.to <= d.to) {
+        const v = nameValue(interp, walk.node);
+        const rnn = v && v.k === 'tensor' ? v.facts.rnn : undefined;
+        const origin = v && v.k === 'tensor' ? (v.facts.origin ?? '') : '';
+        if (rnn && rnn.projSize !== undefined && rnn.hiddenSize !== undefined && (origin.endsWith('.h_n') || origin.endsWith('.c_n')) && mentions(rnn.projSize) && mentions(rnn.hiddenSize)) {
+          sizes = { P: rnn.projSize, H: rnn.hiddenSize };
+          const n = `${text.slice(walk.from, walk.to)} (${origin.endsWith('.c_n') ? 'c_n' : 'h_n'})`;
+          if (!names.includes(n)) names.push(n);
+        }
+      }
+      if (walk.firstChild()) continue;
+      let done = false;
+      while (!walk.nextSibling()) {
+        if (!walk.parent() || walk.from < top.from || (walk.from === top.from && walk.to === top.to)) {
+          done = true;
+          break;
+        }
+      }
+      if (done) break;
+    }
+    if (!sizes) continue;
+    out.push({
+      code: 'RNNL015',
+      severity: 'info',
+      message: `${names.join(' and ')}: with proj_size=${sizes.P}, h_n and the output have ${sizes.P} features while c_n keeps hidden_size=${sizes.H}. Size what follows h_n / the output with proj_size (${sizes.P}), and c_n with hidden_size (${sizes.H}).`,
+      from: d.from,
+      to: d.to,
+      href: `${DOC}#rnnl015`,
+    });
+  }
+}
+
 export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha[] {
   const out: Gotcha[] = [];
+  projSizeGotchas(parsed, interp, out);
   untrimmedGotchas(parsed, interp, out);
   embeddingPaddingGotchas(parsed, interp, out);
   opSiteGotchas(parsed, interp, out);

@@ -139,3 +139,13 @@ test('RNNL011: pooling an embedding without padding_idx of a padded batch; paddi
   assert.deepEqual(codes(ids + 'emb = nn.Embedding(10, 4, padding_idx=0)\ne = emb(x)\nm = e.max(dim=2)\n'), []);
   assert.deepEqual(codes(ids + 'emb = nn.Embedding(10, 4)\ne = emb(x)\np = pack_padded_sequence(e, [3, 2], batch_first=True)\n'), []);
 });
+
+test('RNNL015: proj_size: h_n sized as hidden_size, c_n sized as proj_size (next to the shape error); no proj_size is quiet', () => {
+  const lstm = 'lstm = nn.LSTM(4, 8, num_layers=2, proj_size=3)\no, (h, c) = lstm(torch.randn(5, 2, 4))\n';
+  const bad = codes(lstm + 'fc = nn.Linear(8, 2)\ny = fc(h[-1])\n');
+  assert.deepEqual(bad.map((d) => [d.code, d.span.line, d.severity, d.href]), [['RNNL015', 7, 'info', 'docs/gotchas.md#rnnl015']]);
+  assert.match(bad[0].message, /h \(h_n\): with proj_size=3, h_n and the output have 3 features while c_n keeps hidden_size=8/);
+  assert.deepEqual(codes(lstm + 'w = h + c\n').map((d) => [d.code, d.message.split(':')[0]]), [['RNNL015', 'h (h_n) and c (c_n)']]);
+  assert.deepEqual(codes(lstm + 'fc = nn.Linear(3, 2)\ny = fc(h[-1])\nz = nn.Linear(8, 2)(c[-1])\n'), []);
+  assert.deepEqual(codes('lstm = nn.LSTM(4, 8)\no, (h, c) = lstm(torch.randn(5, 2, 4))\nfc = nn.Linear(3, 2)\ny = fc(h[-1])\n'), []);
+});
