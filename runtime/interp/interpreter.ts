@@ -36,6 +36,7 @@ import {
 } from './values';
 import { OpArgs, type OpRegistry, type OpServices } from '../torch/ops/registry';
 import { allOps } from '../torch/ops/index';
+import { dataLoaderBatches } from '../torch/ops/data';
 import { canonicalName, moduleAttr, nnModuleAttr, objectModuleMethod, tensorAttr, packedAttr } from '../torch/ops/attributes';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { indexValue, setIndexValue } from './indexing';
@@ -1893,7 +1894,10 @@ export class Interpreter {
       }
       case 'opaque': {
         const its = v.attrs.get('_items');
-        return its && its.k === 'list' ? its.items : null;
+        if (its && its.k === 'list') return its.items;
+        // (run engine only) a DataLoader over literal data: its real batches, made when the loop starts
+        if (v.cls === 'data.DataLoader' && this.opts.hooks) return dataLoaderBatches(this.opServices(this.currentCall ?? this.parsed.tree.topNode), v);
+        return null;
       }
       default:
         return null;

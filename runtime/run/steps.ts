@@ -470,6 +470,13 @@ export function recogniseSteps(inp: RecogniseInput): Step[] {
     }
   }
   drafts.push(...finalStates(inp, sv));
+  // a shape-only step where the same code also ran with values (e.g. a collate_fn the DataLoader rule calls once by
+  // shapes when it is built, then for real in the loop): keep the one with values
+  const hasNumbers = (d: Draft): boolean => [...d.inputs, ...d.outputs].some((v) => valueHasNumbers(v.value));
+  for (let i = drafts.length - 1; i >= 0; i--) {
+    const d = drafts[i];
+    if (!hasNumbers(d) && drafts.some((o) => o !== d && o.kind === d.kind && sameSpan(o.span, d.span) && hasNumbers(o))) drafts.splice(i, 1);
+  }
   // execution order (a model's forward runs when the loop calls it, not where it is written): a step happens at the
   // last op inside its span (a sort happens when its permutation is applied); steps from bindings (vocabulary,
   // index lists) at the first op at or after them in the source
@@ -592,6 +599,19 @@ function rnnStep(e: OpEvent, inp: RecogniseInput, sv: (v: IValue) => Value): Dra
     },
     warnings: r.result.notes.map((n) => ({ code: 'RNNL-NOTE', message: n })),
   };
+}
+
+function valueHasNumbers(v: Value): boolean {
+  switch (v.kind) {
+    case 'tensor':
+      return v.data !== null;
+    case 'packed':
+      return v.data.data !== null;
+    case 'tuple':
+      return v.items.some(valueHasNumbers);
+    case 'python':
+      return false;
+  }
 }
 
 /** Events once each: a call the interpreter followed abstractly may be recorded once per abstract iteration (same

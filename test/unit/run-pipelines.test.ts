@@ -76,9 +76,9 @@ test('seed 004: fixed-length model in a DataLoader loop, then Dataset + collate_
 });
 
 /** The interpreter value bound to `name` on its line of the program. */
-function valueOf(r: RunOutput, text: string, name: string): Value {
+function valueOf(r: RunOutput, text: string, name: string, only?: RegExp): Value {
   const lines = text.split('\n');
-  const line = lines.findIndex((l) => new RegExp(`^${name}\\b.*=`).test(l) || new RegExp(`^[\\w, ()]*\\b${name}\\b[\\w, ()]*=`).test(l)) + 1;
+  const line = lines.findIndex((l) => (!only || only.test(l)) && ( new RegExp(`^\\s*${name}\\b.*=`).test(l) || new RegExp(`^\\s*[\\w, ()]*\\b${name}\\b[\\w, ()]*=`).test(l) || new RegExp(`^\\s*for [\\w, ()]*\\b${name}\\b[\\w, ()]* in `).test(l))) + 1;
   assert.ok(line > 0, name);
   const col = new RegExp(`\\b${name}\\b`).exec(lines[line - 1])!.index;
   const v = r.analysis!.valueAt(line, col);
@@ -127,6 +127,38 @@ test('dict vocabulary, pad_sequence, pack(enforce_sorted=False); final state by 
     assert.deepEqual(by('final-state', 25).warnings, [{ code: 'RNNL001', message: 'output[:, -1] on a padded output reads padding for the shorter sequences' }]);
     assert.match(by('final-state', 25).explanation, /row b equals output\[b, \[–, –, 4\]\]/);
   }
+});
+
+test('a DataLoader over literal data (Dataset class, collate_fn padding, no shuffle): the loop runs its real batch, values equal PyTorch', async () => {
+  const text = read('pipelines/dataloader_literal.py');
+  const want = JSON.parse(read('pipelines/dataloader_literal.json')) as Record<string, { shape?: number[]; data?: number[]; batch_sizes?: number[]; sorted_indices?: number[] }>;
+  const r = await engine.runPython(text, 'dataloader_literal.py', { backend: 'wasm' });
+  assert.deepEqual(r.steps.map((s) => [s.kind, s.transform]), [
+    ['vocab', '→ 15 tokens'],
+    ['pad', '3 sequences → (3, 8)'],
+    ['embed', '(3, 8) → (3, 8, 4)'],
+    ['sort', '(3, 8, 4) → (3, 8, 4)'],
+    ['pack', '(3, 8, 4) → packed (18, 4)'],
+    ['rnn', 'packed (18, 4) → packed (18, 5), h_n (1, 3, 5)'],
+    ['final-state', '(1, 3, 5) → (3, 5)'],
+  ]);
+  let worst = 0;
+  for (const name of ['x', 'lengths', 'h', 'c', 'last']) {
+    const v = valueOf(r, text, name, name === 'lengths' ? /^for / : undefined);
+    assert.ok(v.k === 'tensor' && v.data, `${name} has values`);
+    assert.deepEqual([...v.data.shape], want[name].shape, name);
+    want[name].data!.forEach((x, i) => (worst = Math.max(worst, Math.abs(v.data!.data[i] - x))));
+  }
+  assert.ok(worst <= 1e-4, `max abs err ${worst}`);
+  const packed = valueOf(r, text, 'packed');
+  assert.ok(packed.k === 'packed');
+  assert.deepEqual([packed.batchSizes, packed.sortedIndices], [want.packed.batch_sizes, want.packed.sorted_indices]);
+  const pad = r.steps.find((s) => s.kind === 'pad')!.details;
+  assert.ok(pad.kind === 'pad');
+  assert.deepEqual(pad.lengths, [8, 4, 6]);
+  const fin = r.steps.find((s) => s.kind === 'final-state')!.details;
+  assert.ok(fin.kind === 'final-state');
+  assert.deepEqual(fin.equalsOutputStep, [7, 3, 5]);
 });
 
 test("seed 000: the Steps have the shapes of the notebook's own summary of shape transformations, where the code agrees", async () => {

@@ -5,7 +5,8 @@ import { dimOf, int, intFromDim, list, tensor, tuple, UNKNOWN, type Value } from
 import type { Dim } from '../../shape/dim';
 import { intArg, boolArg } from './common';
 import { findMethod } from '../../interp/builtins';
-import type { OpArgs, OpRegistry } from './registry';
+import type { OpArgs, OpRegistry, OpServices } from './registry';
+import { Tensor } from '../../tensor/tensor';
 
 /** PyTorch's default_collate of B samples shaped like `sample`. */
 export function defaultCollate(sample: Value, B: Dim, depth = 0): Value {
@@ -89,11 +90,101 @@ export function register(reg: OpRegistry): void {
       batch = a.services.call(collate, [samples]);
     } else batch = defaultCollate(sample, B);
     const batches: Dim = typeof n === 'number' && typeof bs === 'number' ? (dropLast ? Math.floor(n / bs) : Math.ceil(n / bs)) : null;
-    return {
-      k: 'opaque',
-      cls: 'data.DataLoader',
-      attrs: new Map<string, Value>([['_elem', batch], ['_len', intFromDim(batches)], ['dataset', ds], ['batch_size', bsV ?? int(1)]]),
-    };
+    const attrs = new Map<string, Value>([['_elem', batch], ['_len', intFromDim(batches)], ['dataset', ds], ['batch_size', bsV ?? int(1)]]);
+    // (run engine) what dataLoaderBatches needs: a sequential sampler over a dataset of known length
+    const shuffle = a.get(2, 'shuffle');
+    const sampled = [a.get(3, 'sampler'), a.get(4, 'batch_sampler')].some((x) => x && x.k !== 'none');
+    if (typeof n === 'number' && typeof bs === 'number' && !sampled && (!shuffle || boolArg(shuffle, true) === false)) {
+      attrs.set('_sequential', int(n));
+      if (collate && collate.k !== 'none') attrs.set('_collate', collate);
+      if (dropLast) attrs.set('_drop_last', int(1));
+    }
+    return { k: 'opaque', cls: 'data.DataLoader', attrs };
   });
   reg.def(['data.random_split'], () => ({ k: 'list', items: null }));
+}
+
+const MAX_CONCRETE_SAMPLES = 256;
+
+/** (Run engine) Every batch a `for batch in loader:` loop sees, with values, in PyTorch's order — only for a DataLoader
+ *  without shuffle or sampler over a dataset of known length (at most 256 samples) whose samples all have values
+ *  (a list, a TensorDataset of known tensors, or a Dataset whose __getitem__ gives them). Called when the loop starts,
+ *  so __getitem__'s own ops (and random draws) happen where PyTorch makes them. null: iterate by shapes only. */
+export function dataLoaderBatches(s: OpServices, loader: Value): Value[] | null {
+  if (loader.k !== 'opaque' || loader.cls !== 'data.DataLoader') return null;
+  const n = loader.attrs.get('_sequential');
+  const bsV = loader.attrs.get('batch_size');
+  const ds = loader.attrs.get('dataset');
+  if (!n || n.k !== 'int' || n.v === null || n.v > MAX_CONCRETE_SAMPLES || !bsV || bsV.k !== 'int' || !bsV.v || bsV.v <= 0 || !ds) return null;
+  const collate = loader.attrs.get('_collate');
+  const dropLast = loader.attrs.has('_drop_last');
+  const batches: Value[] = [];
+  for (let start = 0; start < n.v; start += bsV.v) {
+    const end = Math.min(n.v, start + bsV.v);
+    if (dropLast && end - start < bsV.v) break;
+    const samples: Value[] = [];
+    for (let i = start; i < end; i++) {
+      const sample = datasetItem(s, ds, i);
+      if (!sample) return null;
+      samples.push(sample);
+    }
+    const batch = collate ? s.call(collate, [list(samples)]) : concreteCollate(samples);
+    if (!batch || batch.k === 'unknown') return null;
+    batches.push(batch);
+  }
+  return batches;
+}
+
+function datasetItem(s: OpServices, ds: Value, i: number): Value | null {
+  if (ds.k === 'list' || ds.k === 'tuple') return ds.items?.[i] ?? null;
+  if (ds.k === 'opaque' && ds.cls === 'data.TensorDataset') {
+    const ts = ds.attrs.get('tensors');
+    if (!ts || ts.k !== 'tuple' || !ts.items) return null;
+    const rows: Value[] = [];
+    for (const t of ts.items) {
+      if (t.k !== 'tensor' || !t.data || t.data.ndim === 0) return null;
+      const x = t.data;
+      const inner = x.numel / x.shape[0];
+      rows.push(tensor(x.shape.slice(1), t.dtype, { data: new Tensor(x.shape.slice(1), x.dtype, x.data.subarray(i * inner, (i + 1) * inner)) }));
+    }
+    return tuple(rows);
+  }
+  if (ds.k === 'object') {
+    const m = findMethod(ds, '__getitem__');
+    return m ? s.call(m, [int(i)]) : null;
+  }
+  return null;
+}
+
+/** PyTorch's default_collate of samples with values: tensors of one shape stacked, numbers as a tensor, tuples and
+ *  lists field by field; null for anything else (the loop then goes by shapes). */
+function concreteCollate(samples: Value[], depth = 0): Value | null {
+  const first = samples[0];
+  if (!first || depth > 6) return null;
+  if (first.k === 'tensor') {
+    const ts = samples.map((x) => (x.k === 'tensor' ? x.data : undefined));
+    const shape = first.data?.shape;
+    if (!shape || ts.some((t) => !t || t.dtype !== first.data!.dtype || t.shape.join() !== shape.join())) return null;
+    const out = new Tensor([samples.length, ...shape], first.data!.dtype);
+    ts.forEach((t, k) => out.data.set(t!.data, k * t!.numel));
+    return tensor(out.shape.slice(), first.dtype, { data: out });
+  }
+  if (first.k === 'int' || first.k === 'float') {
+    const vs = samples.map((x) => (x.k === first.k ? x.v : null));
+    if (vs.some((v) => v === null)) return null;
+    const dtype = first.k === 'int' ? 'int64' : 'float64';
+    return tensor([samples.length], dtype, { data: new Tensor([samples.length], dtype, vs as number[]) });
+  }
+  if ((first.k === 'tuple' || first.k === 'list') && first.items) {
+    const fields: Value[] = [];
+    for (let f = 0; f < first.items.length; f++) {
+      const col = samples.map((x) => ((x.k === 'tuple' || x.k === 'list') && x.items && x.items.length === first.items!.length ? x.items[f] : null));
+      if (col.some((x) => !x)) return null;
+      const c = concreteCollate(col as Value[], depth + 1);
+      if (!c) return null;
+      fields.push(c);
+    }
+    return list(fields);
+  }
+  return null;
 }
