@@ -78,10 +78,13 @@ export async function checkDrawings(page: Page, run: RunResult): Promise<void> {
         const T = out.shape[d.batchFirst ? 1 : 0];
         const B = out.shape[d.batchFirst ? 0 : 1];
         eq(d.lengths.length, B, `${what}: one length per batch row`);
-        eq(await cells(page, id, 'rect.cell.pad'), B * T - sum(d.lengths), `${what}: pad cells = B×T − sum(lengths)`);
-        eq(await cells(page, id, 'rect.cell.real'), sum(d.lengths), `${what}: real cells = sum(lengths)`);
+        // Unknown lengths / T (-1, shape-only Steps) draw one 'unknown' band per row and no real or pad cells.
+        const knownRows = T < 0 ? [] : d.lengths.filter((len) => len >= 0);
+        eq(await cells(page, id, 'rect.cell.pad'), T < 0 ? 0 : knownRows.length * T - sum(knownRows), `${what}: pad cells = B×T − sum(lengths) over rows of known length`);
+        eq(await cells(page, id, 'rect.cell.real'), sum(knownRows), `${what}: real cells = sum(lengths)`);
+        eq(await count(page, id, 'rect.cell.unknown'), B - knownRows.length, `${what}: one unknown band per row of unknown length`);
         eq((await attrs(page, id, 'text.length-label', ['data-length'])).map((a) => Number(a['data-length'])), d.lengths, `${what}: lengths at the side`);
-        if (out.data && out.shape.length === 2) {
+        if (out.data && out.shape.length === 2 && T >= 0) {
           // the pad cells of the data really hold the padding value
           for (let b = 0; b < B; b++) for (let t = d.lengths[b]; t < T; t++) eq(out.data[b * T + t], d.paddingValue, `${what}: data[${b}, ${t}] is padding`);
         }
@@ -101,6 +104,8 @@ export async function checkDrawings(page: Page, run: RunResult): Promise<void> {
       case 'pack': {
         const p = packedIn(step.outputs);
         assert.ok(p, `${what}: packed output`);
+        // A pack the run followed by shapes only has an unknown row count (-1) and no batch_sizes: nothing is drawn.
+        const packedRows = Math.max(p.data.shape[0], 0);
         eq(d.batchSizes, p.batchSizes, `${what}: details.batchSizes = PackedSequence.batch_sizes`);
         const large = await count(page, id, 'svg.pack-columns.large');
         if (!large) {
@@ -110,7 +115,7 @@ export async function checkDrawings(page: Page, run: RunResult): Promise<void> {
           for (let t = 0; t < cols.length; t++) heights.push(await count(page, id, `g.pack-column[data-t="${t}"] rect.pack-cell`));
           eq(heights, p.batchSizes, `${what}: column heights = batch_sizes`);
           const rows = await attrs(page, id, 'rect.packed-row', ['data-row', 'data-t', 'data-seq']);
-          eq(rows.length, p.data.shape[0], `${what}: one strip cell per packed data row`);
+          eq(rows.length, packedRows, `${what}: one strip cell per packed data row`);
           eq(rows.length, sum(d.lengths), `${what}: packed rows = sum(lengths)`);
           eq(rows.map((r) => [Number(r['data-t']), Number(r['data-seq'])]), d.rowOrigin, `${what}: rows coloured by their source sequence`);
         } else {
@@ -122,7 +127,7 @@ export async function checkDrawings(page: Page, run: RunResult): Promise<void> {
           heights.forEach((hgt, t) => { for (let k = 0; k < hgt; k++) drawnOrigin.push([t, bars[k].seq]); });
           eq(drawnOrigin, d.rowOrigin, `${what}: packed rows read off the bars = rowOrigin`);
           eq(Number((await attrs(page, id, 'canvas.packed-rows-canvas', ['data-total-rows']))[0]['data-total-rows']), sum(d.lengths), `${what}: packed rows = sum(lengths)`);
-          eq(p.data.shape[0], sum(d.lengths), `${what}: packed data rows = sum(lengths)`);
+          eq(packedRows, sum(d.lengths), `${what}: packed data rows = sum(lengths)`);
         }
         const sums = await attrs(page, id, '.pack-sum', ['data-sum-batch-sizes', 'data-sum-lengths']);
         eq([Number(sums[0]['data-sum-batch-sizes']), Number(sums[0]['data-sum-lengths'])], [sum(p.batchSizes), sum(d.lengths)], `${what}: sums shown`);
@@ -143,9 +148,12 @@ export async function checkDrawings(page: Page, run: RunResult): Promise<void> {
         for (let l = 0; l < d.numLayers; l++) {
           for (let dir = 0; dir < D; dir++) {
             const lane = `g.rnn-lane[data-layer="${l}"][data-dir="${dir}"]`;
-            eq(await cells(page, id, `${lane} rect.run-cell.active`), sum(d.lengths), `${what}: layer ${l} dir ${dir} runs sum(lengths) steps`);
+            // Unknown lengths (-1, shape-only Steps) draw an 'unknown' band: no run cells, no h_n read.
+            const known = d.lengths.filter((len) => len >= 0);
+            eq(await cells(page, id, `${lane} rect.run-cell.active`), sum(known), `${what}: layer ${l} dir ${dir} runs sum(known lengths) steps`);
+            eq(await count(page, id, `${lane} rect.run-cell.unknown`), d.lengths.length - known.length, `${what}: layer ${l} dir ${dir} one unknown band per row of unknown length`);
             const reads = await attrs(page, id, `${lane} circle.hn-read`, ['data-b', 'data-t']);
-            eq(reads.map((r) => Number(r['data-t'])), d.lengths.map((len) => (dir === 0 ? len - 1 : 0)), `${what}: layer ${l} dir ${dir} h_n read at ${dir ? 't = 0' : 'length − 1'}`);
+            eq(reads.map((r) => Number(r['data-t'])), known.map((len) => (dir === 0 ? len - 1 : 0)), `${what}: layer ${l} dir ${dir} h_n read at ${dir ? 't = 0' : 'length − 1'}`);
           }
         }
         break;

@@ -53,7 +53,10 @@ export function drawBatchGrid(spec: GridSpec): SVGSVGElement {
     const len = Math.min(spec.lengths[b], T);
     if (c >= 9 || b % 5 === 0) m += mk('text', { class: 'axis-label', x: left - 6, y: y + c * 0.7, 'text-anchor': 'end' }, `row ${b}`);
     let row = '';
-    if (perCell) {
+    if (len < 0 || T < 0) {
+      // Unknown length or time size (Steps followed by shapes only): one marked band, no real/pad cells invented.
+      row += mk('rect', { class: 'cell unknown', x: left, y, width: Math.max(T, 1) * c - 1, height: c - 1, 'data-b': b, 'data-cells': 0 });
+    } else if (perCell) {
       for (let t = 0; t < T; t++) {
         const real = t < len;
         row += mk('rect', { class: `cell ${real ? 'real' : 'pad'}`, x: left + t * c, y, width: c - 1, height: c - 1, 'data-b': b, 'data-t': t, 'data-cells': 1 });
@@ -67,7 +70,7 @@ export function drawBatchGrid(spec: GridSpec): SVGSVGElement {
       if (T - len > 0) row += mk('rect', { class: 'cell pad', x: left + len * c, y, width: (T - len) * c - 1, height: c - 1, 'data-b': b, 'data-cells': T - len });
     }
     m += mk('g', { class: `grid-row ${seqClass(seqOf(spec.step, b))}`, 'data-b': b, 'data-sequence': seqOf(spec.step, b) }, row);
-    m += mk('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7, 'data-b': b, 'data-length': spec.lengths[b] }, `len ${spec.lengths[b]}`);
+    m += mk('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7, 'data-b': b, 'data-length': spec.lengths[b] }, spec.lengths[b] < 0 ? 'len ?' : `len ${spec.lengths[b]}`);
   }
   const svg = svgFrom(W, H, `batch-grid ${spec.cls}`, spec.label, m);
   svg.setAttribute('data-b', String(B));

@@ -27,6 +27,13 @@ export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): H
         const y = top + b * c;
         const len = d.lengths[b];
         if (c >= 9 || b % 5 === 0) m += mk('text', { class: 'axis-label', x: left - 6, y: y + c * 0.7, 'text-anchor': 'end' }, `row ${b}`);
+        if (len < 0) {
+          // A length the run could not know (Steps followed by shapes only, docs/run-schema.md): no steps or h_n read
+          // are drawn for this row, only a marked "unknown" band.
+          m += mk('rect', { class: 'run-cell unknown', x: left, y, width: T * c - 1, height: c - 1, 'data-b': b, 'data-cells': 0 });
+          m += mk('text', { class: 'length-label', x: left + T * c + 6, y: y + c * 0.7 }, 'length ?');
+          continue;
+        }
         if (perCell) {
           for (let t = 0; t < T; t++) {
             const active = t < len;
@@ -58,6 +65,9 @@ export function drawRnn(step: Step, d: Extract<StepDetails, { kind: 'rnn' }>): H
     }
   }
   if (step.rows) wrap.append(seqLegend(step, B, d.lengths));
+  if (d.lengths.some((len) => len < 0)) {
+    wrap.append(h('p', { class: 'fact unknown-lengths' }, 'Some lengths are unknown here (this code is followed by shapes only), so the steps those rows run are not drawn.'));
+  }
   wrap.append(h('p', { class: 'fact' },
     `${d.mode} ${d.inputSize} → ${d.hiddenSize}${d.projSize ? ` (proj ${d.projSize})` : ''}, ${d.numLayers} layer${d.numLayers > 1 ? 's' : ''}, ${d.bidirectional ? 'bidirectional' : 'one direction'}, ${d.packed ? 'packed input: each row stops at its length' : 'NOT packed: every row runs all T steps'}; weights: ${d.weightsSource}; computed by ${d.backend}.`));
   return wrap;
