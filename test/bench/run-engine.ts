@@ -1,4 +1,4 @@
-// Benchmark of the run engine on seed 000's pipeline (test/fixtures/run/cases/seed_pack_chars.py), written to the
+// Benchmark of the run engine on seed 000's pipeline (test/fixtures/shapes/cases/seed_pack_chars.py), written to the
 // section between <!-- section:run --> and <!-- /section:run --> of docs/benchmarks.md:
 //  - cold: `node dist/cli.js run FILE --json` in a fresh process (the bundled CLI, as a user runs it; onnxruntime-web
 //    import, wasm compile, ORT init and session creation included), the run's own total and the process wall time;
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { RunEngine, type RunOutput } from '../../runtime/run/engine';
 
 const root = join(__dirname, '../..');
-const CASE = join(root, 'test/fixtures/run/cases/seed_pack_chars.py');
+const CASE = join(root, 'test/fixtures/shapes/cases/seed_pack_chars.py');
 const COLD_RUNS = 5;
 const WARM_RUNS = 30;
 

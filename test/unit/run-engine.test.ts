@@ -1,4 +1,4 @@
-// The run engine (runtime/run) on the seed scripts (test/fixtures/run/cases, copied from the shapes fixtures):
+// The run engine (runtime/run) on the seed scripts (test/fixtures/shapes/cases, the one copy of the seed scripts):
 // the Steps it recognises, their shapes against the PyTorch-traced records of the same lines, and the numbers the
 // seed notebooks printed from seeded runs (test/fixtures/run/seed_prints, extracted by extract_seed_prints.py)
 // against the values the run printed, abs err ≤ 1e-4 (the notebooks print 4 decimals).
@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { runPythonText, type RunOutput } from '../../runtime/run/engine';
 import type { Step, Value } from '../../runtime/steps/step';
 
-const caseDir = join(__dirname, '../fixtures/run/cases');
+const caseDir = join(__dirname, '../fixtures/shapes/cases');
 const read = (f: string): string => readFileSync(join(caseDir, f), 'utf8');
 const runCase = (f: string, backend: 'reference' | 'wasm' = 'reference'): Promise<RunOutput> => runPythonText(read(f), f, { backend });
 
 interface Rec { line: number; name: string; kind: string; shape?: number[]; data_shape?: number[]; batch_sizes?: number[]; stable?: boolean }
-const records = (f: string): Rec[] => (JSON.parse(read(f.replace('.py', '.json'))) as { records: Rec[] }).records;
+const records = (f: string): Rec[] =>
+  (JSON.parse(readFileSync(join(caseDir, '../expected', f.replace('.py', '.json')), 'utf8')) as { records: Rec[] }).records;
 
 function shapeOf(v: Value): number[] | null {
   return v.kind === 'tensor' ? v.shape : v.kind === 'packed' ? v.data.shape : null;

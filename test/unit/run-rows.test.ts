@@ -10,7 +10,7 @@ import { runPythonText } from '../../runtime/run/engine';
 import { assignRows, labelOf } from '../../runtime/run/rows';
 import type { RunResult, Step, TensorValue } from '../../runtime/steps/step';
 
-const caseDir = join(__dirname, '../fixtures/run/cases');
+const caseDir = join(__dirname, '../fixtures/shapes/cases');
 const stepsDir = join(__dirname, '../fixtures/steps');
 const run = async (f: string): Promise<Step[]> => (await runPythonText(readFileSync(join(caseDir, f), 'utf8'), f, { backend: 'reference' })).steps;
 const fixture = (name: string): RunResult => JSON.parse(readFileSync(join(stepsDir, `${name}.json`), 'utf8')) as RunResult;

@@ -11,7 +11,7 @@ import { PROTOCOL_VERSION } from '../../webview/protocol';
 import { cardShots, checkDrawings, checkSeed000Medium, checkSeed002Orders, counter } from './checks';
 import { applyTheme, pageErrors, post, ROOT, startHarness, type Harness } from './harness';
 
-const CASES = join(ROOT, 'test/fixtures/run/cases');
+const CASES = join(ROOT, 'test/fixtures/shapes/cases');
 const FILES = ['seed_pack_chars.py', 'seed_pad_pack.py', 'seed_bilstm_lens.py', 'seed_lstm_basics.py', 'seed_lstm_course.py'];
 
 describe('visualizer page on the run engine\'s Steps', { timeout: 300_000 }, () => {
