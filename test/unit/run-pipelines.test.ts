@@ -31,7 +31,7 @@ function numbersOf(v: StepValue): number[] {
 }
 
 test('seed 004: fixed-length model in a DataLoader loop, then Dataset + collate_fn + pad + sort + pack(enforce_sorted=False) with unknown lengths', async () => {
-  const r = await engine.runPython(read('cases/seed_lstm_course.py'), 'seed_lstm_course.py', { backend: 'reference' });
+  const r = await engine.runPython(read('../shapes/cases/seed_lstm_course.py'), 'seed_lstm_course.py', { backend: 'reference' });
   assert.deepEqual(r.steps.map((s) => [s.kind, s.span.line, s.transform]), [
     ['rnn', 20, '(64, 50, 7) → (64, 50, 15), h_n (1, 64, 15)'],
     ['final-state', 22, '(64, 50, 15) → (64, 15)'],
@@ -162,7 +162,7 @@ test('a DataLoader over literal data (Dataset class, collate_fn padding, no shuf
 });
 
 test("seed 000: the Steps have the shapes of the notebook's own summary of shape transformations, where the code agrees", async () => {
-  const text = read('cases/seed_pack_chars.py');
+  const text = read('../shapes/cases/seed_pack_chars.py');
   // the notebook's last cell:  # (A X B X C) ---> Name ---> (D X E X F)
   const summary = text.split('\n').map((l) => /^#\s*\(([^)]*)\)\s*-+>\s*(\w[\w ]*?)\s*-+>\s*\(([^)]*)\)/.exec(l)).filter((m): m is RegExpExecArray => !!m);
   assert.deepEqual(summary.map((m) => m[2]), ['Sort by seqlen', 'Pack', 'LSTM', 'UnPack']);

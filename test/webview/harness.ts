@@ -120,6 +120,7 @@ export async function applyTheme(page: Page, name: keyof typeof THEMES): Promise
 
 export function loadFixture(name: string): { result: import('../../runtime/steps/step').RunResult; source: string } {
   const result = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/steps', `${name}.json`), 'utf8'));
-  const source = readFileSync(join(ROOT, 'test/fixtures/steps', result.file), 'utf8');
+  // result.file is 'cases/<seed>.py'; the one copy of the seed scripts is test/fixtures/shapes/cases.
+  const source = readFileSync(join(ROOT, 'test/fixtures/shapes', result.file), 'utf8');
   return { result, source };
 }
