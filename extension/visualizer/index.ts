@@ -176,7 +176,9 @@ class Visualizer implements VisualizerApi, vscode.WebviewViewProvider {
       preserveFocus: false,
       selection: new vscode.Selection(range.start, range.start),
     });
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    // Reveal the span's whole lines from column 0: revealing up to its end column scrolls long lines sideways and
+    // hides the start of the statement (the assigned name) the user clicked for.
+    editor.revealRange(new vscode.Range(range.start.line, 0, range.end.line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     this.revealEmitter.fire({ uri, span, stepId });
   }
 

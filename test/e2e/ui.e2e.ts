@@ -132,6 +132,65 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     await page.keyboard.press('Escape');
   });
 
+  test('visualizer links: a step click moves the editor cursor to its line; moving the cursor selects the step', async () => {
+    // The previous test left the Output panel in front: bring the visualizer (same run, same page state) back.
+    await runPaletteCommand(page, 'RNN Lens: Show Visualizer');
+    const inner = page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+    await inner.locator('.step-card[data-kind="rnn"]').first().waitFor({ timeout: 30_000 });
+    const cursorLine = page.locator('.part.statusbar [id="status.editor.selection"]');
+
+    /** Waits (polling the layout, which settles a frame after the selection) until an element of the page is inside
+     *  the visualizer's viewport. */
+    async function waitOnScreen(target: typeof inner extends { locator(s: string): infer L } ? L : never, what: string): Promise<void> {
+      const inView = new Function('el', 'const r = el.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight;') as (el: Element) => boolean;
+      const deadline = Date.now() + 15_000;
+      while (!(await target.evaluate(inView))) {
+        if (Date.now() > deadline) assert.fail(`${what} is scrolled out of the visualizer`);
+        await page.waitForTimeout(200);
+      }
+    }
+
+    /** Clicks a card's header and waits until the editor's cursor (status bar "Ln N, Col M") is on `line`. */
+    async function clickCardExpectLine(kind: string, line: number): Promise<void> {
+      const card = inner.locator(`.step-card[data-kind="${kind}"]`).first();
+      assert.equal((await card.locator('.line-link').innerText()).trim(), `line ${line}`, `the ${kind} card names another line`);
+      await card.locator('.card-head .title').click();
+      await inner.locator(`.step-card.selected[data-kind="${kind}"]`).first().waitFor({ timeout: 15_000 });
+      // The page's code pane marks the step's line and keeps it on screen next to the cards (the panel is short, so
+      // the page scrolls: the sticky code pane must follow it).
+      const codeLine = inner.locator(`.code-pane .code-line.selected[data-line="${line}"]`);
+      await codeLine.waitFor({ timeout: 15_000 });
+      await waitOnScreen(codeLine, `the code pane's line ${line}`);
+      try {
+        await cursorLine.filter({ hasText: new RegExp(`^\\s*Ln ${line}, Col \\d+`) }).waitFor({ timeout: 30_000 });
+      } catch (err) {
+        await screenshot(page, `ui-visualizer-step-click-${kind}-failed`);
+        throw new Error(`after clicking the ${kind} card the cursor is at ${JSON.stringify(await cursorLine.innerText())}, not line ${line}: ${(err as Error).message}`);
+      }
+      // The editor itself agrees: its active line number is the step's line, and the file is still pack_chars.py.
+      const active = page.locator('.part.editor .monaco-editor .line-numbers.active-line-number').first();
+      assert.equal((await active.innerText()).trim(), String(line));
+      await page.locator('.tabs-container .tab.active', { hasText: 'pack_chars.py' }).waitFor({ timeout: 5_000 });
+    }
+
+    const packLine = lineNumber('pack_chars.py', 'packed_input = pack_padded_sequence(');
+    const lstmLine = lineNumber('pack_chars.py', 'packed_output, (ht, ct) = lstm(');
+    await clickCardExpectLine('pack', packLine);
+    await screenshot(page, 'ui-visualizer-step-click');
+    await clickCardExpectLine('rnn', lstmLine);
+    assert.notEqual(packLine, lstmLine);
+
+    // Reverse link: the cursor moved in the editor selects the step of that line in the page.
+    const embedLine = lineNumber('pack_chars.py', 'embedded_seq_tensor = embed(');
+    await goToLine(page, embedLine);
+    await cursorLine.filter({ hasText: new RegExp(`^\\s*Ln ${embedLine},`) }).waitFor({ timeout: 15_000 });
+    await inner.locator('.step-card.selected[data-kind="embed"]').first().waitFor({ timeout: 30_000 });
+    await waitOnScreen(inner.locator(`.code-pane .code-line.selected[data-line="${embedLine}"]`), `the code pane's line ${embedLine}`);
+    const selected = await inner.locator('.step-card.selected').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-kind')));
+    assert.deepEqual(selected, ['embed'], 'exactly one card, the embed card, is selected');
+    await screenshot(page, 'ui-visualizer-cursor-selects-step');
+  });
+
   test('Problems panel lists the gotchas with their codes; the enforce_sorted quick fix applies', async () => {
     await openFromExplorer(page, 'gotchas.py');
     await runPaletteCommand(page, 'View: Focus Problems');
