@@ -19,6 +19,7 @@ import {
   unknown,
   type SeqValue,
   type Value,
+  pyStr,
 } from './values';
 import { keyText } from './pyutil';
 import { tensorBinary } from '../torch/ops/elementwise';
@@ -26,22 +27,6 @@ import type { OpArgs, OpRegistry } from '../torch/ops/registry';
 
 const MAX_RANGE = 100_000;
 
-function pyStr(v: Value): string | null {
-  switch (v.k) {
-    case 'str':
-      return v.v;
-    case 'int':
-      return v.v === null ? null : String(v.v);
-    case 'float':
-      return v.v === null ? null : Number.isInteger(v.v) ? `${v.v}.0` : String(v.v);
-    case 'bool':
-      return v.v === null ? null : v.v ? 'True' : 'False';
-    case 'none':
-      return 'None';
-    default:
-      return null;
-  }
-}
 
 /** A number for ordering (ints, floats, bools, 0-d tensors with data), or null. */
 function orderNum(v: Value): number | null {

@@ -33,6 +33,7 @@ import {
   type SeqValue,
   type TensorValueA,
   type Value,
+  pyStr,
 } from './values';
 import { OpArgs, type OpRegistry, type OpServices } from '../torch/ops/registry';
 import { allOps } from '../torch/ops/index';
@@ -1091,30 +1092,12 @@ export class Interpreter {
       const expr = nx(fc(c));
       const hasSpec = !!childNamed(c, 'FormatSpec') || !!childNamed(c, 'FormatConversion');
       const v = expr ? this.eval(expr, scope) : UNKNOWN;
-      const s = this.pyStr(v);
+      const s = pyStr(v);
       if (s === null || hasSpec) known = false;
       else out += s;
     }
     out += this.text.slice(pos, node.to - close).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
     return str(known ? out : null);
-  }
-
-  /** Python str() of a known value, or null. */
-  pyStr(v: Value): string | null {
-    switch (v.k) {
-      case 'str':
-        return v.v;
-      case 'int':
-        return v.v === null ? null : String(v.v);
-      case 'float':
-        return v.v === null ? null : Number.isInteger(v.v) ? `${v.v}.0` : String(v.v);
-      case 'bool':
-        return v.v === null ? null : v.v ? 'True' : 'False';
-      case 'none':
-        return 'None';
-      default:
-        return null;
-    }
   }
 
   private evalSequence(node: SyntaxNode, scope: Scope, kind: 'list' | 'tuple'): Value {

@@ -436,3 +436,21 @@ export function sameValue(a: Value, b: Value, depth = 0): boolean {
       return false;
   }
 }
+
+/** Python str() of a known value, or null. */
+export function pyStr(v: Value): string | null {
+  switch (v.k) {
+    case 'str':
+      return v.v;
+    case 'int':
+      return v.v === null ? null : String(v.v);
+    case 'float':
+      return v.v === null ? null : Number.isInteger(v.v) ? `${v.v}.0` : String(v.v);
+    case 'bool':
+      return v.v === null ? null : v.v ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    default:
+      return null;
+  }
+}
