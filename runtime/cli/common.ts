@@ -1,4 +1,6 @@
-// Shared pieces of the CLI subcommands: the Subcommand interface, a user-facing error type, and argument parsing.
+// Shared pieces of the CLI subcommands: the Subcommand interface, a user-facing error type, argument parsing, and
+// reading a source file with one-line refusals.
+import { readFileSync, statSync } from 'node:fs';
 
 export interface Subcommand {
   run(args: string[]): Promise<number>;
@@ -50,4 +52,22 @@ export function parseLineRange(text: string): { start: number; end: number } {
   const end = Number(m[2] ?? m[1]);
   if (start < 1 || end < start) throw new CliError(`--lines range '${text}' is empty or starts before line 1`);
   return { start, end };
+}
+
+/** Reads a Python source or notebook for a subcommand, refusing with one line what is not one: a missing path, a
+ *  directory, a file above `maxBytes` (`purpose` says who refuses it), or a binary file (a NUL in its first 8 KB).
+ *  A UTF-8 byte order mark is dropped. */
+export function readSourceFile(path: string, maxBytes: number, purpose: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new CliError(`cannot read '${path}': no such file`);
+  }
+  if (st.isDirectory()) throw new CliError(`'${path}' is a directory, not a .py or .ipynb file`);
+  if (st.size > maxBytes) throw new CliError(`'${path}' is ${(st.size / 1e6).toFixed(1)} MB: larger than the ${maxBytes / 1e6} MB ${purpose}`);
+  const buf = readFileSync(path);
+  if (buf.subarray(0, 8192).includes(0)) throw new CliError(`'${path}' is a binary file, not Python source`);
+  const text = buf.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -2,27 +2,15 @@
 // of a file (or a line range, or a notebook) with concrete values through the run engine (runtime/run/engine.ts) and
 // prints its Steps: a table (step, code line, shape transformation, explanation) plus the run's messages, or with
 // --json the whole RunResult (schema: docs/run-schema.md). Bad input ends with a one-line message.
-import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CliError, parseArgs, parseLineRange, type Subcommand } from './common';
+import { CliError, parseArgs, parseLineRange, readSourceFile, type Subcommand } from './common';
 import { RunEngine, type RunOutput } from '../run/engine';
 import { SourceError } from '../python/source';
 
 const MAX_BYTES = 5 * 1024 * 1024;
 
 function readSource(path: string): string {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new CliError(`cannot read '${path}': no such file`);
-  }
-  if (st.isDirectory()) throw new CliError(`'${path}' is a directory, not a .py or .ipynb file`);
-  if (st.size > MAX_BYTES) throw new CliError(`'${path}' is ${(st.size / 1e6).toFixed(1)} MB: larger than the ${MAX_BYTES / 1e6} MB a run reads`);
-  const buf = readFileSync(path);
-  if (buf.subarray(0, 8192).includes(0)) throw new CliError(`'${path}' is a binary file, not Python source`);
-  const text = buf.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return readSourceFile(path, MAX_BYTES, 'a run reads');
 }
 
 function clip(s: string, n: number): string {

@@ -1,28 +1,15 @@
 // `rnn-lens shapes FILE.py|FILE.ipynb [--json] [--lines A-B]`: the static shape of every assignment. The human form
 // prints `line:col name  shape` lines (notebooks: `cell N line:col …`) plus diagnostics; --json prints
 // {"file": basename, "records": [...]} in the fixtures' record schema (a dim is a number, a string or null).
-import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CliError, parseArgs, parseLineRange, type Subcommand } from './common';
+import { CliError, parseArgs, parseLineRange, readSourceFile, type Subcommand } from './common';
 import { analyzeNotebook, analyzePython, SourceError, type Analysis } from '../analysis/api';
 
 /** Larger inputs are refused with a message (the engine is linear, but a 50 MB "Python file" is not code). */
 const MAX_BYTES = 20 * 1024 * 1024;
 
 function readSource(path: string): string {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new CliError(`cannot read '${path}': no such file`);
-  }
-  if (st.isDirectory()) throw new CliError(`'${path}' is a directory, not a .py or .ipynb file`);
-  if (st.size > MAX_BYTES) throw new CliError(`'${path}' is ${(st.size / 1e6).toFixed(1)} MB: larger than the ${MAX_BYTES / 1e6} MB the shape engine reads`);
-  const buf = readFileSync(path);
-  const probe = buf.subarray(0, 8192);
-  if (probe.includes(0)) throw new CliError(`'${path}' is a binary file, not Python source`);
-  const text = buf.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return readSourceFile(path, MAX_BYTES, 'the shape engine reads');
 }
 
 function analyze(path: string, text: string, lines?: { start: number; end: number }): Analysis {

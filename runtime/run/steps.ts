@@ -3,6 +3,7 @@
 // what the code does, not from a template: a sort is a `sort` whose permutation is then applied to a batch, a pad
 // is pad_sequence or a zero tensor filled by hand, a final state is a read of h_n (or of output at the last step).
 import { Tensor } from '../tensor/tensor';
+import type { RnnConfig } from '../rnn/module';
 import type { Value as IValue, TensorValueA } from '../interp/values';
 import type { CodeSpan, NamedValue, Step, StepDetails, StepKind, Value } from '../steps/step';
 import { invertPermutation } from '../torch/packing';
@@ -579,24 +580,11 @@ function rnnStep(e: OpEvent, inp: RecogniseInput, sv: (v: IValue) => Value): Dra
     kind: 'rnn',
     title,
     span: e.span,
-    inputs: [{ name: inp.codeOf(e.span).replace(/^.*?\(/, '').replace(/[,)].*$/, '') || 'input', value: sv(inV!) }],
+    inputs: [{ name: rnnInputName(inp, e), value: sv(inV!) }],
     outputs,
     transform: `${transformText(sv(inV!), sv(res[0]))}, h_n ${shapeText(hN.shape)}`,
     explanation: `${explanation}. Weights: ${r.weightsSource}`,
-    details: {
-      kind: 'rnn',
-      mode: c.mode,
-      inputSize: c.inputSize,
-      hiddenSize: c.hiddenSize,
-      projSize: c.projSize,
-      numLayers: c.numLayers,
-      bidirectional: c.bidirectional,
-      batchFirst: c.batchFirst,
-      packed: r.inputPacked,
-      lengths: steps,
-      backend: r.result.backend,
-      weightsSource: r.weightsSource,
-    },
+    details: rnnDetails(c, r.inputPacked, steps, r.result.backend, r.weightsSource),
     warnings: r.result.notes.map((n) => ({ code: 'RNNL-NOTE', message: n })),
   };
 }
@@ -630,6 +618,29 @@ function unknownDataNote(events: readonly OpEvent[]): string | null {
   return `they come from ${r.op}(…) at line ${r.span.line}: ${r.op.startsWith('np.') ? 'numpy' : 'Python'}'s random generator is not modelled, and RNN Lens does not invent numbers`;
 }
 
+/** The name of an RNN call's input as written in the code (`lstm(packed, h0)` → `packed`). */
+function rnnInputName(inp: RecogniseInput, e: OpEvent): string {
+  return inp.codeOf(e.span).replace(/^.*?\(/, '').replace(/[,)].*$/, '') || 'input';
+}
+
+/** The configuration part of an RNN Step: the module's settings, whether the input was packed, the rows' lengths. */
+function rnnDetails(c: RnnConfig, packed: boolean, lengths: number[], backend: string, weightsSource: string): StepDetails {
+  return {
+    kind: 'rnn',
+    mode: c.mode,
+    inputSize: c.inputSize,
+    hiddenSize: c.hiddenSize,
+    projSize: c.projSize,
+    numLayers: c.numLayers,
+    bidirectional: c.bidirectional,
+    batchFirst: c.batchFirst,
+    packed,
+    lengths,
+    backend,
+    weightsSource,
+  };
+}
+
 /** An RNN call whose weights or input have no values: the Step has the shapes, the configuration and no numbers. */
 function symbolicRnnStep(e: OpEvent, inp: RecogniseInput, sv: (v: IValue) => Value, unknownWhy: string | null): Draft | null {
   const m = e.self;
@@ -656,24 +667,11 @@ function symbolicRnnStep(e: OpEvent, inp: RecogniseInput, sv: (v: IValue) => Val
     kind: 'rnn',
     title,
     span: e.span,
-    inputs: [{ name: inp.codeOf(e.span).replace(/^.*?\(/, '').replace(/[,)].*$/, '') || 'input', value: sv(inV) }],
+    inputs: [{ name: rnnInputName(inp, e), value: sv(inV) }],
     outputs,
     transform: `${transformText(sv(inV), sv(res[0]))}${hV && hV.kind === 'tensor' ? `, h_n ${shapeText(hV.shape)}` : ''}`,
     explanation: `${packed ? 'each sequence runs only its own time steps (packed input); h_n of each row is the state at its last real step' : 'not packed: every row runs all time steps, padding included'}; ${why}`,
-    details: {
-      kind: 'rnn',
-      mode: c.mode,
-      inputSize: c.inputSize,
-      hiddenSize: c.hiddenSize,
-      projSize: c.projSize,
-      numLayers: c.numLayers,
-      bidirectional: c.bidirectional,
-      batchFirst: c.batchFirst,
-      packed,
-      lengths: B >= 0 ? new Array<number>(B).fill(-1) : [],
-      backend: 'none',
-      weightsSource: 'not computed',
-    },
+    details: rnnDetails(c, packed, B >= 0 ? new Array<number>(B).fill(-1) : [], 'none', 'not computed'),
   };
 }
 

@@ -4,6 +4,18 @@
 
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool' | 'uint8';
 
+/** PyTorch's scalar type name of a dtype, as its C++ messages print it (`Long`, `Float`, …). */
+export function torchDTypeName(d: DType): string {
+  switch (d) {
+    case 'float32': return 'Float';
+    case 'float64': return 'Double';
+    case 'int64': return 'Long';
+    case 'int32': return 'Int';
+    case 'bool': return 'Bool';
+    case 'uint8': return 'Byte';
+  }
+}
+
 /** Storage per dtype. int64 is held in a Float64Array: exact for every integer up to 2^53, which covers
  *  lengths, indices and token ids; values beyond that are not produced by anything RNN Lens runs. */
 export type TensorData = Float32Array | Float64Array | Int32Array | Uint8Array;

@@ -2,7 +2,7 @@
 // pack_padded_sequence, pack_sequence, pad_packed_sequence, invert_permutation. Works on any trailing feature shape
 // (input (T, B, *) or (B, T, *) with batch_first). The checks run in PyTorch's own order, so the first error reported
 // is the one PyTorch would raise.
-import { Tensor, type PackedSequence, numel } from '../tensor/tensor';
+import { Tensor, type PackedSequence, numel, torchDTypeName } from '../tensor/tensor';
 import { TorchError, runtimeError, valueError } from './errors';
 import { torchSort } from './sort';
 
@@ -17,7 +17,7 @@ export function invertPermutation(permutation: readonly number[]): number[] {
 function lengthsAsInt64(lengths: readonly number[] | Tensor): number[] {
   if (lengths instanceof Tensor) {
     if (lengths.ndim !== 1) {
-      throw runtimeError(`'lengths' argument should be a 1D CPU int64 tensor, but got ${lengths.ndim}D cpu ${torchTypeName(lengths)} tensor`);
+      throw runtimeError(`'lengths' argument should be a 1D CPU int64 tensor, but got ${lengths.ndim}D cpu ${torchDTypeName(lengths.dtype)} tensor`);
     }
     return Array.from(lengths.data, (v) => Math.trunc(v));
   }
@@ -27,16 +27,6 @@ function lengthsAsInt64(lengths: readonly number[] | Tensor): number[] {
   });
 }
 
-function torchTypeName(t: Tensor): string {
-  switch (t.dtype) {
-    case 'float32': return 'Float';
-    case 'float64': return 'Double';
-    case 'int64': return 'Long';
-    case 'int32': return 'Int';
-    case 'bool': return 'Bool';
-    case 'uint8': return 'Byte';
-  }
-}
 
 function dimOutOfRange(ndim: number, dim: number): TorchError {
   const lo = -Math.max(ndim, 1), hi = Math.max(ndim, 1) - 1;

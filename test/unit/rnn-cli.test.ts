@@ -3,13 +3,12 @@
 // trace, quickly and without allocating what the input claims.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareResult } from './rnn-fixture-cases';
+import { repoRoot as root, runCli, type CliResult } from './helpers/cli';
 
-const root = join(__dirname, '../..');
 const cases = join(root, 'test/fixtures/rnn/cases');
 let dir = '';
 before(() => {
@@ -17,12 +16,7 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'runtime/cli.ts'), 'rnn', ...args], {
-    encoding: 'utf8', cwd: root, timeout: 60_000, maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]): CliResult => runCli('rnn', args);
 
 function writeSpec(name: string, content: string): string {
   const p = join(dir, name);
@@ -34,7 +28,7 @@ const baseSpec = (): Record<string, unknown> => JSON.parse(readFileSync(join(cas
 
 /** One line on stderr, no stack trace, and the JSON error on stdout. */
 function assertCleanFailure(r: ReturnType<typeof cli>, errorType: string, message: RegExp): void {
-  assert.notEqual(r.status, 0);
+  assert.notEqual(r.code, 0);
   assert.equal(r.stderr.trim().split('\n').length, 1, `stderr: ${r.stderr}`);
   assert.doesNotMatch(r.stderr, /^\s+at /m);
   const out = JSON.parse(r.stdout) as { error: string; error_type: string };
@@ -45,7 +39,7 @@ function assertCleanFailure(r: ReturnType<typeof cli>, errorType: string, messag
 for (const backend of ['reference', 'wasm']) {
   test(`cli --backend ${backend}: lstm_unsorted matches PyTorch`, () => {
     const r = cli([join(cases, 'lstm_unsorted.spec.json'), '--backend', backend]);
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.code, 0, r.stderr);
     const expected = JSON.parse(readFileSync(join(cases, 'lstm_unsorted.expected.json'), 'utf8')) as Record<string, unknown>;
     const err = compareResult(expected, JSON.parse(r.stdout) as Record<string, unknown>);
     assert.ok(err <= 1e-4, String(err));
@@ -54,7 +48,7 @@ for (const backend of ['reference', 'wasm']) {
 
 test('cli: a PyTorch-rejected input prints PyTorch error JSON, exit 1', () => {
   const r = cli([join(cases, 'err_wrong_input_size.spec.json'), '--backend', 'reference']);
-  assert.equal(r.status, 1);
+  assert.equal(r.code, 1);
   assertCleanFailure(r, 'RuntimeError', /^input\.size\(-1\) must be equal to input_size\. Expected 4, got 3$/);
 });
 
@@ -111,7 +105,7 @@ test('cli: data nested deeper than its shape, and wrong value counts', () => {
 
 test('cli: seed specs run with PyTorch\'s default init after manual_seed (runtime/torch/init.ts); a bad seed is a SpecError', () => {
   const r = cli([join(cases, 'seed0_gru_unsorted.spec.json'), '--backend', 'reference']);
-  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.code, 0, r.stderr);
   const expected = JSON.parse(readFileSync(join(cases, 'seed0_gru_unsorted.expected.json'), 'utf8')) as Record<string, unknown>;
   assert.ok(compareResult(expected, JSON.parse(r.stdout) as Record<string, unknown>) <= 1e-4);
   const s = JSON.parse(readFileSync(join(cases, 'seed0_gru_unsorted.spec.json'), 'utf8')) as Record<string, unknown>;
@@ -128,7 +122,7 @@ test('cli: a seed spec whose default init would be huge is refused before drawin
 test('cli: bad options end with one usage line', () => {
   for (const args of [['x.json', '--backend', 'gpu'], ['x.json', '--threads', '0'], []]) {
     const r = cli(args);
-    assert.equal(r.status, 2);
+    assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /^rnn-lens: /);
   }

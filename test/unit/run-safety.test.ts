@@ -5,13 +5,12 @@
 // result or a one-line message, in bounded time and memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertOneLineFailure, runCli, writeInput, type CliResult } from './helpers/cli';
 import { RunEngine, runPythonText, type RunOutput, type RunProgress } from '../../runtime/run/engine';
 
-const root = join(__dirname, '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'rnn-lens-run-safety-'));
 
 const messagesAt = (r: RunOutput, line: number): string[] => r.messages.filter((m) => m.span?.line === line).map((m) => m.message);
@@ -115,29 +114,8 @@ test('cancellation while the wasm backend loads (a timer aborts between the pass
 
 // ───────────────────────────── rnn-lens run on hostile input ─────────────────────────────
 
-function run(...args: string[]): { code: number | null; stdout: string; stderr: string; ms: number } {
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'runtime/cli.ts'), 'run', ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
-}
-
-function file(name: string, content: string | Buffer): string {
-  const p = join(tmp, name);
-  writeFileSync(p, content);
-  return p;
-}
-
-function assertOneLineFailure(r: { code: number | null; stderr: string }, pattern: RegExp): void {
-  assert.notEqual(r.code, 0);
-  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr, /^rnn-lens: /);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-  assert.match(r.stderr, pattern);
-}
+const run = (...args: string[]): CliResult => runCli('run', args, 120_000);
+const file = (name: string, content: string | Buffer): string => writeInput(tmp, name, content);
 
 test('rnn-lens run: binary file, missing file, directory, bad flags → one line', () => {
   const bytes = Buffer.alloc(4096);

@@ -3,37 +3,15 @@
 // one-line message (never a stack trace), within the process timeout. Also the JSON schema, --lines and notebooks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertOneLineFailure, runCli, writeInput, type CliResult } from './helpers/cli';
 
-const root = join(__dirname, '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'rnn-lens-shapes-'));
 
-function shapes(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'runtime/cli.ts'), 'shapes', ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function file(name: string, content: string | Buffer): string {
-  const p = join(tmp, name);
-  writeFileSync(p, content);
-  return p;
-}
-
-/** A failure is exactly one line on stderr with the rnn-lens prefix and no stack frames. */
-function assertOneLineFailure(r: { code: number | null; stderr: string }, pattern: RegExp): void {
-  assert.notEqual(r.code, 0);
-  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr, /^rnn-lens: /);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-  assert.match(r.stderr, pattern);
-}
+const shapes = (...args: string[]): CliResult => runCli('shapes', args);
+const file = (name: string, content: string | Buffer): string => writeInput(tmp, name, content);
 
 test('json output follows the fixture schema', () => {
   const p = file('ok.py', 'import torch\nx = torch.zeros(3, 8, dtype=torch.long)\nh, c = torch.zeros(1, 3, 5), torch.zeros(1, 3, 5)\n');
