@@ -1,8 +1,7 @@
 // Benchmark of runtime/torch/random.ts + init.ts against PyTorch 1.13 on this machine, in one run (ratios, not
 // absolute targets). Writes/replaces the "RNG" section of docs/benchmarks.md. Run: node --import tsx test/bench/rng.ts
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeBenchSection } from './report';
 import { TorchGenerator, rand, randn } from '../../runtime/torch/random';
 import { defaultStateDict, embeddingStateDict } from '../../runtime/torch/init';
 import { createRnnConfig } from '../../runtime/rnn/module';
@@ -53,7 +52,6 @@ const ours = cases.map((c) => time(c.ours, reps));
 const torch = torchTimes(reps);
 const rows = cases.map((c, i) => `| ${c.name} | ${ours[i].toFixed(3)} | ${torch[i].toFixed(3)} | ${(ours[i] / torch[i]).toFixed(1)}× |`);
 const section = [
-  '<!-- rng:start -->',
   '## RNG and default init (runtime/torch/random.ts, init.ts)',
   '',
   `Median of ${reps} runs after a warm-up, same machine and run, PyTorch ${'1.13'} on 1 thread; \`node --import tsx test/bench/rng.ts\` (${new Date().toISOString().slice(0, 10)}).`,
@@ -63,10 +61,6 @@ const section = [
   '| draw | ours (ms) | PyTorch (ms) | ratio |',
   '|---|---:|---:|---:|',
   ...rows,
-  '<!-- rng:end -->',
 ].join('\n');
-const file = join(__dirname, '../../docs/benchmarks.md');
-let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nSpeed and memory of RNN Lens against PyTorch, measured in one run on the same machine.\n';
-doc = /<!-- rng:start -->[\s\S]*<!-- rng:end -->/.test(doc) ? doc.replace(/<!-- rng:start -->[\s\S]*<!-- rng:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
-writeFileSync(file, doc);
+writeBenchSection('rng', section);
 console.log(section);

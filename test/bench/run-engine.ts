@@ -8,9 +8,10 @@
 //  - PyTorch 1.13 (/usr/bin/python3) running the same file in one process: import torch, first exec, later execs.
 // Run: node --import tsx test/bench/run-engine.ts   (builds dist/ first)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { writeBenchSection } from './report';
 import { RunEngine, type RunOutput } from '../../runtime/run/engine';
 
 const root = join(__dirname, '../..');
@@ -94,7 +95,6 @@ async function main(): Promise<void> {
   const row = (what: string, xs: number[], goal: string, vs: 'cold' | 'warm' | null): string =>
     `| ${what} | ${ms(median(xs))} ms | ${ms(Math.min(...xs))} ms | ${goal} | ${vs && py ? `${(median(xs) / (vs === 'cold' ? pyCold : median(py.timesMs))).toFixed(2)}×` : ''} |`;
   const section = [
-    '<!-- section:run -->',
     '## Run engine (`rnn-lens run`, seed 000 pipeline)',
     '',
     `${colds[0].steps.length} steps (${colds[0].steps.join(', ')}); node ${process.version}, 1 wasm thread; load average ${load0.toFixed(1)} at the start`,
@@ -124,13 +124,8 @@ async function main(): Promise<void> {
     'at load average 8–12 (measured earlier today on this shared machine), so the goal holds only when the machine is',
     'idle. `RunEngine.prewarm()` lets a host (the extension) pay it before the first Run; after that a new program costs its',
     'new ONNX sessions (10–30 ms each) plus interpretation.',
-    '<!-- /section:run -->',
   ].join('\n');
-  const file = join(root, 'docs/benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const re = /<!-- section:run -->[\s\S]*<!-- \/section:run -->/;
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, doc);
+  writeBenchSection('run', section);
   console.log(section);
 }
 

@@ -3,9 +3,10 @@
 // rewrites only the "RNN runtime" section of docs/benchmarks.md (between <!-- section:rnn --> markers).
 //   npm run bench [-- --only A]      (B takes several minutes: the reference backend runs it once)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { benchmarksFile, writeBenchSection } from './report';
 import { WORKLOADS, workloadLengths, type Workload } from './workloads';
 
 const root = join(__dirname, '../..');
@@ -76,7 +77,7 @@ function fmt(ms: number): string {
 
 function section(results: { w: Workload; rows: Measurement[] }[]): string {
   const lines: string[] = [];
-  lines.push('<!-- section:rnn -->', '## RNN runtime', '');
+  lines.push('## RNN runtime', '');
   lines.push(`Measured by \`npm run bench\` (test/bench/run.ts) on ${new Date().toISOString().slice(0, 10)}, one run, same machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}.`);
   lines.push('Each runner in its own process; time = one `rnnForward` call (TypeScript) or one `module(input)` call under `torch.no_grad()` (PyTorch) on the already packed / padded input; "cold" = first call (for wasm it includes building the ONNX graph and creating the session). Ratio = median / median of PyTorch with the same thread count (reference: vs PyTorch 1 thread).');
   lines.push(`Machine load (1-minute load average) at start ${loadAtStart.toFixed(1)}, at end ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: above ~1 the figures are inflated by other processes.`);
@@ -106,21 +107,9 @@ function section(results: { w: Workload; rows: Measurement[] }[]): string {
   }
   if (!torchVersion) lines.push('PyTorch column skipped: /usr/bin/python3 has no torch.', '');
   lines.push('Notes: PyTorch here is the Debian build (generic reference BLAS, see `torch.__config__.show()`); a wheel with OpenBLAS/MKL is several times faster on B. wasm runs LSTM proj_size modules on the reference kernels (onnxruntime has no projection); these workloads have none.');
-  lines.push('<!-- /section:rnn -->');
   return lines.join('\n');
 }
 
-function writeSection(text: string): string {
-  const file = join(root, 'docs/benchmarks.md');
-  mkdirSync(join(root, 'docs'), { recursive: true });
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nEach section is written by its own benchmark script (`npm run bench` and others); do not edit between the section markers by hand.\n';
-  const start = doc.indexOf('<!-- section:rnn -->');
-  const end = doc.indexOf('<!-- /section:rnn -->');
-  if (start >= 0 && end > start) doc = doc.slice(0, start) + text + doc.slice(end + '<!-- /section:rnn -->'.length);
-  else doc = doc.trimEnd() + '\n\n' + text + '\n';
-  writeFileSync(file, doc);
-  return file;
-}
 
 function main(): void {
   const onlyIdx = process.argv.indexOf('--only');
@@ -137,7 +126,8 @@ function main(): void {
     results.push({ w, rows });
   }
   const text = section(results);
-  const file = writeSection(text);
+  writeBenchSection('rnn', text);
+  const file = benchmarksFile;
   process.stdout.write(text + `\n\nwritten to ${file}\n`);
   spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'shapes.ts')], { cwd: root, stdio: 'inherit' }); // shape engine section
 }

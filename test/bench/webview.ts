@@ -2,8 +2,9 @@
 // value sent) after the data arrive in the page, in Debian's Chromium; plus seed 000 for scale and the webview
 // bundle sizes (minified, gzipped). Writes its section of docs/benchmarks.md (between the webview markers only).
 // Run: npm run build && node --import tsx test/bench/webview.ts
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeBenchSection } from './report';
 import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -124,8 +125,7 @@ async function main(): Promise<void> {
   const rnn = await bundleSize('webview/rnnRunner.ts');
   const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
   const chromium = existsSync('/usr/bin/chromium') ? 'Debian chromium (headless, software rendering)' : 'chromium';
-  const section = `<!-- section:webview -->
-## Visualizer (webview)
+  const section = `## Visualizer (webview)
 
 Measured by \`node --import tsx test/bench/webview.ts\` (after \`npm run build\`) in ${chromium}, 2-core machine,
 median of ${REPEATS} renders after one warm-up (machine load average ${loadavg()[0].toFixed(1)} during the run: shared
@@ -147,12 +147,8 @@ Large tensors are summarised, not drawn cell by cell: heat maps draw at most 6 b
 | monaco-editor 0.57 core + Python (measured once, not used) | 2,696 KB | 708 KB |
 
 onnxruntime-web's own files (ort.webgpu.min.mjs 65 KB + the 27 MB asyncify wasm) load only when a run asks the
-page for the webgpu backend.
-<!-- /section:webview -->`;
-  const file = join(ROOT, 'docs/benchmarks.md');
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const re = /<!-- section:webview -->[\s\S]*?<!-- \/section:webview -->/;
-  writeFileSync(file, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}\n`);
+page for the webgpu backend.`;
+  writeBenchSection('webview', section);
   console.log(section);
   console.log(`large run: render ${bigRender.map((x) => x.toFixed(1)).join(', ')} ms; frame ${bigFrame.map((x) => x.toFixed(1)).join(', ')} ms`);
 }
