@@ -169,10 +169,12 @@ class AnalysisImpl implements Analysis {
       if (!body) continue;
       const span = this.span(b.from, b.to);
       const shift = this.source.colShift(lines.position(b.from).line);
-      const rec = { line: span.line, col: lines.byteColumn(b.from) + shift, name: b.name, ...body, span, text: describeValue(b.snapshot, rnnTupleNames(b.snapshot)) } as ShapeRecord;
+      const names = rnnTupleNames(b.snapshot);
+      const text = describeValue(b.snapshot, names);
+      const rec = { line: span.line, col: lines.byteColumn(b.from) + shift, name: b.name, ...body, span, text } as ShapeRecord;
       if (span.cell !== undefined) rec.cell = span.cell;
       this.records.push(rec);
-      const label = inlayLabel(b.snapshot);
+      const label = inlayLabel(b.snapshot, names ? undefined : text);
       if (label) {
         const h: InlayHint = { line: span.line, col: span.endCol, label };
         if (span.cell !== undefined) h.cell = span.cell;
@@ -260,11 +262,12 @@ const DIAGNOSTIC_DOCS: Record<string, string> = {
   RNNL004: 'rnnl004',
 };
 
-/** Inlay label: the compact shape part only (`(3, 8)`, `packed (18, 4)`, `((1, 3, 5), (1, 3, 5))`). */
-function inlayLabel(v: Value): string | null {
+/** Inlay label: the compact shape part only (`(3, 8)`, `packed (18, 4)`, `((1, 3, 5), (1, 3, 5))`). `described` is
+ *  describeValue(v) when the caller already has it. */
+function inlayLabel(v: Value, described?: string): string | null {
   if (v.k !== 'tensor' && v.k !== 'packed' && v.k !== 'tuple' && v.k !== 'list') return null;
   if (v.k === 'tensor' && !v.shape) return null;
-  const d = describeValue(v);
+  const d = described ?? describeValue(v);
   if (v.k === 'tensor') return v.shape ? d.replace(/^Tensor\[\w+\] /, '').replace(/ = .*$/, '') : null;
   if (v.k === 'packed') return `packed ${d.replace(/^PackedSequence /, '')}`;
   if (v.k === 'tuple' || v.k === 'list') return d.replace(/Tensor\[float32\] /g, '').replace(/Tensor\[(\w+)\] /g, '$1 ');

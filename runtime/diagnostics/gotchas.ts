@@ -27,7 +27,7 @@ function intIndex(text: string): number | null {
 
 /** The index parts of a subscript `x[a, b]` as source texts. */
 function subscriptParts(text: string, node: SyntaxNode): string[] | null {
-  const open = node.getChild('[');
+  const open = childNamed(node, '[');
   if (!open) return null;
   const inner = text.slice(open.to, node.to - 1);
   const parts: string[] = [];
@@ -104,36 +104,31 @@ function opSiteGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[])
   }
 }
 
-/** RNNL014: `out, (h, c) = gru(x)` — GRU/RNN return (output, h_n), not (output, (h_n, c_n)). */
-function gruTupleGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[]): void {
-  const gruCalls = new Map<number, string>();
-  for (const s of interp.opSites) if (s.op === 'nn.GRU.forward' || s.op === 'nn.RNN.forward') gruCalls.set(s.from, s.op.slice(3, 6));
-  if (gruCalls.size === 0) return;
-  const cursor = parsed.tree.cursor();
-  for (;;) {
-    if (cursor.name === 'AssignStatement') {
-      const node = cursor.node;
-      const value = node.lastChild;
-      const kind = value ? gruCalls.get(value.from) : undefined;
-      if (value && kind) {
-        const targets = node.getChildren('TupleExpression').concat(node.getChildren('ParenthesizedExpression'));
-        if (targets.some((t) => t.to <= value.from && t.getChildren(',').length >= 1)) {
-          out.push({
-            code: 'RNNL014',
-            severity: 'warning',
-            message: `${kind.replace('.', '')} returns (output, h_n), not (output, (h_n, c_n)) like LSTM: unpacking h_n into two names splits it along num_layers*num_directions.`,
-            from: node.from,
-            to: node.to,
-            href: `${DOC}#rnnl014`,
-          });
-        }
-      }
-    }
-    if (cursor.firstChild()) continue;
-    while (!cursor.nextSibling()) {
-      if (!cursor.parent()) return;
-    }
+/** RNNL014: `out, (h, c) = gru(x)` — GRU/RNN return (output, h_n), not (output, (h_n, c_n)). Per AssignStatement
+ *  node of the gotcha walk; `gruCalls` maps the call offsets of GRU/RNN forwards to their kind. */
+function gruTupleGotcha(node: SyntaxNode, gruCalls: Map<number, string>, out: Gotcha[]): void {
+  const value = node.lastChild;
+  const kind = value ? gruCalls.get(value.from) : undefined;
+  if (!value || !kind) return;
+  let unpacks = false;
+  for (let t = node.firstChild; t && !unpacks; t = t.nextSibling) {
+    if ((t.name === 'TupleExpression' || t.name === 'ParenthesizedExpression') && t.to <= value.from) unpacks = childNamed(t, ',') !== null;
   }
+  if (!unpacks) return;
+  out.push({
+    code: 'RNNL014',
+    severity: 'warning',
+    message: `${kind.replace('.', '')} returns (output, h_n), not (output, (h_n, c_n)) like LSTM: unpacking h_n into two names splits it along num_layers*num_directions.`,
+    from: node.from,
+    to: node.to,
+    href: `${DOC}#rnnl014`,
+  });
+}
+
+/** The first child named `name` (SyntaxNode.getChild without the TreeCursor it allocates on every call). */
+function childNamed(node: SyntaxNode, name: string): SyntaxNode | null {
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name === name) return c;
+  return null;
 }
 
 /** Origins whose timeDim fact says for sure which dim is time and which is batch (the op built the layout). */
@@ -204,68 +199,58 @@ function sameDim(a: Dim, b: Dim): boolean {
   return a !== null && a === b;
 }
 
-/** RNNL005 (`h_n.view(batch, …)`) and RNNL010 (`packed.data.view(batch, time, …)`): calls of view/reshape. */
-function reshapeGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[]): void {
-  const text = parsed.text;
-  const cursor = parsed.tree.cursor();
-  for (;;) {
-    if (cursor.name === 'CallExpression') {
-      const call = cursor.node;
-      const callee = call.firstChild;
-      const prop = callee?.name === 'MemberExpression' ? callee.getChild('PropertyName') : null;
-      const method = prop ? text.slice(prop.from, prop.to) : '';
-      const argList = call.getChild('ArgList');
-      if ((method === 'view' || method === 'reshape') && callee && argList) {
-        const argNodes: SyntaxNode[] = [];
-        for (let c = argList.firstChild; c; c = c.nextSibling) if (!['(', ')', ','].includes(c.name)) argNodes.push(c);
-        const argTexts = argNodes.map((n) => text.slice(n.from, n.to));
-        const firstNode = argNodes[0];
-        const firstDim = firstNode ? argDim(interp, text, firstNode) : null;
-        const obj = callee.firstChild;
-        const v = nameValue(interp, obj);
-        // RNNL005: h_n.view(N, …) on a multi-layer / bidirectional h_n
-        if (isHiddenState(v) && argTexts.length >= 2 && !argTexts.some((t) => t.includes('='))) {
-          const [DL, N] = v.shape as Dim[];
-          if (typeof DL === 'number' && DL > 1 && typeof N === 'number' && N !== DL && firstDim === N) {
-            const name = text.slice(obj!.from, obj!.to);
-            out.push({
-              code: 'RNNL005',
-              severity: 'warning',
-              message: `${text.slice(call.from, call.to)} treats ${name} as batch-first, but ${name} is (num_layers*num_directions, batch, hidden) = ${fmtShape(v.shape as Dim[])}${v.facts.rnn!.batchFirst ? ' even with batch_first=True' : ''}: this mixes the ${DL} layer/direction states across sequences. Use ${name}.transpose(0, 1).reshape(${argTexts.join(', ')}) (or ${name}.permute(1, 0, 2)).`,
-              from: call.from,
-              to: call.to,
-              href: `${DOC}#rnnl005`,
-            });
-          }
-        }
-        // RNNL010: packed.data.view(N, T, …)
-        if (obj && obj.name === 'MemberExpression' && argTexts.length >= 3) {
-          const dataProp = obj.getChild('PropertyName');
-          const p = nameValue(interp, obj.firstChild);
-          if (dataProp && text.slice(dataProp.from, dataProp.to) === 'data' && p && p.k === 'packed') {
-            const N = packedBatch(p);
-            const T: Dim = p.batchSizes ? p.batchSizes.length : null;
-            const secondNode = argNodes[1];
-            const secondDim = secondNode ? argDim(interp, text, secondNode) : null;
-            const batchMajor = N !== null && sameDim(firstDim, N) && ((T !== null && N !== T) || (secondDim !== null && secondDim !== N));
-            if (batchMajor) {
-              const packedName = text.slice(obj.firstChild!.from, obj.firstChild!.to);
-              out.push({
-                code: 'RNNL010',
-                severity: 'warning',
-                message: `${text.slice(call.from, call.to)} reads ${packedName}.data as batch-major, but its rows are time-major and interleaved (batch_sizes ${p.batchSizes ? `[${p.batchSizes.join(', ')}]` : 'per step'}: all sequences' step 0, then step 1 of those still running, …). Unpack it with pad_packed_sequence(${packedName}, batch_first=True) instead.`,
-                from: call.from,
-                to: call.to,
-                href: `${DOC}#rnnl010`,
-              });
-            }
-          }
-        }
+/** RNNL005 (`h_n.view(batch, …)`) and RNNL010 (`packed.data.view(batch, time, …)`): per CallExpression node of the
+ *  gotcha walk (calls of view/reshape). */
+function reshapeGotcha(call: SyntaxNode, text: string, interp: Interpreter, out: Gotcha[]): void {
+  const callee = call.firstChild;
+  const prop = callee?.name === 'MemberExpression' ? childNamed(callee, 'PropertyName') : null;
+  const method = prop ? text.slice(prop.from, prop.to) : '';
+  const argList = childNamed(call, 'ArgList');
+  if ((method === 'view' || method === 'reshape') && callee && argList) {
+    const argNodes: SyntaxNode[] = [];
+    for (let c = argList.firstChild; c; c = c.nextSibling) if (!['(', ')', ','].includes(c.name)) argNodes.push(c);
+    const argTexts = argNodes.map((n) => text.slice(n.from, n.to));
+    const firstNode = argNodes[0];
+    const firstDim = firstNode ? argDim(interp, text, firstNode) : null;
+    const obj = callee.firstChild;
+    const v = nameValue(interp, obj);
+    // RNNL005: h_n.view(N, …) on a multi-layer / bidirectional h_n
+    if (isHiddenState(v) && argTexts.length >= 2 && !argTexts.some((t) => t.includes('='))) {
+      const [DL, N] = v.shape as Dim[];
+      if (typeof DL === 'number' && DL > 1 && typeof N === 'number' && N !== DL && firstDim === N) {
+        const name = text.slice(obj!.from, obj!.to);
+        out.push({
+          code: 'RNNL005',
+          severity: 'warning',
+          message: `${text.slice(call.from, call.to)} treats ${name} as batch-first, but ${name} is (num_layers*num_directions, batch, hidden) = ${fmtShape(v.shape as Dim[])}${v.facts.rnn!.batchFirst ? ' even with batch_first=True' : ''}: this mixes the ${DL} layer/direction states across sequences. Use ${name}.transpose(0, 1).reshape(${argTexts.join(', ')}) (or ${name}.permute(1, 0, 2)).`,
+          from: call.from,
+          to: call.to,
+          href: `${DOC}#rnnl005`,
+        });
       }
     }
-    if (cursor.firstChild()) continue;
-    while (!cursor.nextSibling()) {
-      if (!cursor.parent()) return;
+    // RNNL010: packed.data.view(N, T, …)
+    if (obj && obj.name === 'MemberExpression' && argTexts.length >= 3) {
+      const dataProp = childNamed(obj, 'PropertyName');
+      const p = nameValue(interp, obj.firstChild);
+      if (dataProp && text.slice(dataProp.from, dataProp.to) === 'data' && p && p.k === 'packed') {
+        const N = packedBatch(p);
+        const T: Dim = p.batchSizes ? p.batchSizes.length : null;
+        const secondNode = argNodes[1];
+        const secondDim = secondNode ? argDim(interp, text, secondNode) : null;
+        const batchMajor = N !== null && sameDim(firstDim, N) && ((T !== null && N !== T) || (secondDim !== null && secondDim !== N));
+        if (batchMajor) {
+          const packedName = text.slice(obj.firstChild!.from, obj.firstChild!.to);
+          out.push({
+            code: 'RNNL010',
+            severity: 'warning',
+            message: `${text.slice(call.from, call.to)} reads ${packedName}.data as batch-major, but its rows are time-major and interleaved (batch_sizes ${p.batchSizes ? `[${p.batchSizes.join(', ')}]` : 'per step'}: all sequences' step 0, then step 1 of those still running, …). Unpack it with pad_packed_sequence(${packedName}, batch_first=True) instead.`,
+            from: call.from,
+            to: call.to,
+            href: `${DOC}#rnnl010`,
+          });
+        }
+      }
     }
   }
 }
@@ -282,44 +267,35 @@ function argDim(interp: Interpreter, text: string, n: SyntaxNode): Dim {
   return v ? dimArg(v) : null;
 }
 
-/** RNNL008: an unpacked output without total_length combined with a tensor that has the padded input's T. */
-function untrimmedGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[]): void {
+/** RNNL008: an unpacked output without total_length combined with a tensor that has the padded input's T (per
+ *  BinaryExpression node of the gotcha walk). */
+function untrimmedGotcha(node: SyntaxNode, parsed: ParsedPython, interp: Interpreter, out: Gotcha[]): void {
   const text = parsed.text;
-  const cursor = parsed.tree.cursor();
-  for (;;) {
-    if (cursor.name === 'BinaryExpression') {
-      const node = cursor.node;
-      const l = node.firstChild;
-      const r = node.lastChild;
-      const op = l?.nextSibling ? text.slice(l.nextSibling.from, l.nextSibling.to) : '';
-      if (l && r && ['*', '+', '-', '/'].includes(op)) {
-        const a = nameValue(interp, l);
-        const b = nameValue(interp, r);
-        const hit = untrimmedPair(a, b) ?? untrimmedPair(b, a);
-        if (hit) {
-          const [u, other] = hit;
-          const [uNode, oNode] = u === a ? [l, r] : [r, l];
-          const T = u.facts.sourceT as Dim;
-          const site = interp.opSites.find((x) => x.op === 'rnn.pad_packed_sequence' && x.result.k === 'tuple' && x.result.items?.[0] === u);
-          const gotcha: Gotcha = {
-            code: 'RNNL008',
-            severity: 'warning',
-            message: `${text.slice(uNode.from, uNode.to)} has max(lengths) time steps (pad_packed_sequence without total_length), ${text.slice(oNode.from, oNode.to)} ${fmtShape(other.shape as Dim[])} has the padded input's T = ${T}: they differ whenever the longest sequence of a batch is shorter than ${T}. Pass total_length=${T} to pad_packed_sequence.`,
-            from: node.from,
-            to: node.to,
-            href: `${DOC}#rnnl008`,
-          };
-          // a literal T only where it cannot vary: a module-level call (inside a function T may change per call)
-          if (site && typeof T === 'number' && text[site.to - 1] === ')' && !insideFunction(parsed, site.from)) {
-            gotcha.fix = { title: `Pass total_length=${T} to pad_packed_sequence`, from: site.to - 1, to: site.to - 1, text: `, total_length=${T}` };
-          }
-          out.push(gotcha);
-        }
+  const l = node.firstChild;
+  const r = node.lastChild;
+  const op = l?.nextSibling ? text.slice(l.nextSibling.from, l.nextSibling.to) : '';
+  if (l && r && ['*', '+', '-', '/'].includes(op)) {
+    const a = nameValue(interp, l);
+    const b = nameValue(interp, r);
+    const hit = untrimmedPair(a, b) ?? untrimmedPair(b, a);
+    if (hit) {
+      const [u, other] = hit;
+      const [uNode, oNode] = u === a ? [l, r] : [r, l];
+      const T = u.facts.sourceT as Dim;
+      const site = interp.opSites.find((x) => x.op === 'rnn.pad_packed_sequence' && x.result.k === 'tuple' && x.result.items?.[0] === u);
+      const gotcha: Gotcha = {
+        code: 'RNNL008',
+        severity: 'warning',
+        message: `${text.slice(uNode.from, uNode.to)} has max(lengths) time steps (pad_packed_sequence without total_length), ${text.slice(oNode.from, oNode.to)} ${fmtShape(other.shape as Dim[])} has the padded input's T = ${T}: they differ whenever the longest sequence of a batch is shorter than ${T}. Pass total_length=${T} to pad_packed_sequence.`,
+        from: node.from,
+        to: node.to,
+        href: `${DOC}#rnnl008`,
+      };
+      // a literal T only where it cannot vary: a module-level call (inside a function T may change per call)
+      if (site && typeof T === 'number' && text[site.to - 1] === ')' && !insideFunction(parsed, site.from)) {
+        gotcha.fix = { title: `Pass total_length=${T} to pad_packed_sequence`, from: site.to - 1, to: site.to - 1, text: `, total_length=${T}` };
       }
-    }
-    if (cursor.firstChild()) continue;
-    while (!cursor.nextSibling()) {
-      if (!cursor.parent()) return;
+      out.push(gotcha);
     }
   }
 }
@@ -426,15 +402,23 @@ function projSizeGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[
   }
 }
 
+/** All gotchas, in a fixed order (by detector). The detectors that read the syntax tree share one walk over it. */
 export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha[] {
+  const projSize: Gotcha[] = [];
+  projSizeGotchas(parsed, interp, projSize);
+  const embeddingPadding: Gotcha[] = [];
+  embeddingPaddingGotchas(parsed, interp, embeddingPadding);
+  const opSite: Gotcha[] = [];
+  opSiteGotchas(parsed, interp, opSite);
+  const layout: Gotcha[] = [];
+  layoutGotchas(parsed, interp, layout);
+  const gruCalls = new Map<number, string>();
+  for (const s of interp.opSites) if (s.op === 'nn.GRU.forward' || s.op === 'nn.RNN.forward') gruCalls.set(s.from, s.op.slice(3, 6));
+  const untrimmed: Gotcha[] = [];
+  const gruTuple: Gotcha[] = [];
+  const reshape: Gotcha[] = [];
   const out: Gotcha[] = [];
-  projSizeGotchas(parsed, interp, out);
-  untrimmedGotchas(parsed, interp, out);
-  embeddingPaddingGotchas(parsed, interp, out);
-  opSiteGotchas(parsed, interp, out);
-  gruTupleGotchas(parsed, interp, out);
-  layoutGotchas(parsed, interp, out);
-  reshapeGotchas(parsed, interp, out);
+  const finish = (): Gotcha[] => [...projSize, ...untrimmed, ...embeddingPadding, ...opSite, ...gruTuple, ...layout, ...reshape, ...out];
   const text = parsed.text;
   const valueOf = (n: SyntaxNode): Value | undefined => {
     if (n.name === 'VariableName') return interp.uses.get(n.from)?.value ?? interp.bindings.get(n.from)?.value;
@@ -443,11 +427,15 @@ export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha
   const cursor = parsed.tree.cursor();
   const seen = new Set<number>();
   for (;;) {
-    if (cursor.name === 'MemberExpression' && !seen.has(cursor.from)) {
+    const kind = cursor.name;
+    if (kind === 'BinaryExpression') untrimmedGotcha(cursor.node, parsed, interp, untrimmed);
+    else if (kind === 'CallExpression') reshapeGotcha(cursor.node, text, interp, reshape);
+    else if (kind === 'AssignStatement' && gruCalls.size > 0) gruTupleGotcha(cursor.node, gruCalls, gruTuple);
+    if (kind === 'MemberExpression' && !seen.has(cursor.from)) {
       seen.add(cursor.from);
       const node = cursor.node;
       const obj = node.firstChild;
-      const parts = node.getChild('[') ? subscriptParts(text, node) : null;
+      const parts = childNamed(node, '[') ? subscriptParts(text, node) : null;
       const v = obj ? valueOf(obj) : undefined;
       if (parts && v && v.k === 'tensor') {
         // RNNL001: last time step of a padded output
@@ -506,7 +494,7 @@ export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha
     }
     if (cursor.firstChild()) continue;
     while (!cursor.nextSibling()) {
-      if (!cursor.parent()) return out;
+      if (!cursor.parent()) return finish();
     }
   }
 }
