@@ -138,6 +138,8 @@ export class Interpreter {
   /** Past twice the budget: remaining statements are skipped entirely. */
   private stopped = false;
   private callDepth = 0;
+  /** Calls in progress with their arguments: a call that repeats one of them exactly cannot make progress. */
+  private readonly activeCalls: { fn: FunctionValue; args: Value[]; kwargs: Map<string, Value> }[] = [];
   private nesting = 0;
   /** >0 while running code that may or may not execute (unknown branch, abstract loop): mutations of shared
    *  objects become weak updates (joined with the old value). */
@@ -1756,11 +1758,17 @@ export class Interpreter {
       this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', `call depth limit (${this.limits.maxCallDepth}) reached in ${fn.name}(): result unknown (recursion?)`);
       return unknown('call depth limit reached');
     }
+    // recursion on the same abstract arguments (e.g. repackage_hidden(h) over the items of an unknown h) can only
+    // repeat itself: its result is unknown, and no limit was hit
+    if (this.activeCalls.some((c) => c.fn === fn && sameArgs(c.args, args) && sameKwargs(c.kwargs, kwargs))) {
+      return unknown(`recursive call of ${fn.name}() with the same unknown arguments`);
+    }
     const scope = new Scope('function', fn.closure as Scope);
     this.bindParams(fn, args, kwargs, scope, node);
     const saved = this.frame;
     this.frame = { returns: [], fn, self: args[0] };
     this.callDepth++;
+    this.activeCalls.push({ fn, args, kwargs });
     try {
       if (fn.isLambda) {
         const bodyExpr = lc(fn.node);
@@ -1775,6 +1783,7 @@ export class Interpreter {
       return r;
     } finally {
       this.callDepth--;
+      this.activeCalls.pop();
       this.frame = saved;
     }
   }
@@ -1968,3 +1977,21 @@ function dedupe(items: Value[] | null): Value[] | null {
 
 export { keyText, intArith };
 export type { TensorValueA };
+
+/** Two argument values the interpreter cannot tell apart: the same object, or both unknown. */
+function sameArg(a: Value, b: Value): boolean {
+  return a === b || (a.k === 'unknown' && b.k === 'unknown');
+}
+
+function sameArgs(a: Value[], b: Value[]): boolean {
+  return a.length === b.length && a.every((x, i) => sameArg(x, b[i]));
+}
+
+function sameKwargs(a: Map<string, Value>, b: Map<string, Value>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (w === undefined || !sameArg(v, w)) return false;
+  }
+  return true;
+}
