@@ -1913,6 +1913,8 @@ export class Interpreter {
       case 'dict':
         return v.entries ? undefined : UNKNOWN;
       case 'tensor':
+        // iterating a 0-d tensor is a TypeError in PyTorch: nothing to say about its elements
+        if (v.shape !== null && v.shape.length === 0) return UNKNOWN;
         return indexValue(this.opServices(this.currentCall ?? this.parsed.tree.topNode), v, int(0), this);
       case 'opaque': {
         const e = v.attrs.get('_elem');
