@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
     });
     // The visualizer (extension/visualizer/, its own issue) owns the panel view; Run Selection feeds it each run.
     const visualizer = registerVisualizer(context);
-    const runs = new RunService();
+    const runs = new RunService((line) => log.info(line));
     context.subscriptions.push(runs);
     registerCommand(context, log, COMMAND_IDS.runSelection, (args?: RunSelectionArgs): Promise<RunSelectionResult | undefined> =>
       runSelection({ log, status, runs, visualizer }, args),

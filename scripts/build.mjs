@@ -29,6 +29,9 @@ const nodeCommon = {
 const builds = [
   { ...nodeCommon, entryPoints: { extension: join(root, 'extension/extension.ts') }, outdir: dist, external: ['vscode'] },
   { ...nodeCommon, entryPoints: { cli: join(root, 'runtime/cli.ts') }, outdir: dist },
+  // the run worker thread the extension starts on the first run (extension/run/runWorker.ts): the run engine and
+  // onnxruntime-web live only there, never in the extension host's thread
+  { ...nodeCommon, entryPoints: { 'run-worker': join(root, 'extension/run/runWorker.ts') }, outdir: dist },
   {
     bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, minify: production,
     logLevel: 'info', entryPoints: { webview: join(root, 'webview/main.ts'), 'webview-rnn': join(root, 'webview/rnnRunner.ts') }, outdir: dist,

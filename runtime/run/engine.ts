@@ -8,7 +8,7 @@
 // A RunEngine keeps what later runs can reuse: the onnxruntime-web executor (wasm compiled once per process, one
 // ONNX session per module config + weights), the wasm results of RNN calls by the exact identity of their inputs (a
 // warm re-run of unchanged code needs one pass and no backend call), and the last parse tree (re-parsed
-// incrementally). prewarm() compiles onnxruntime-web ahead of the first run. Cancellation (AbortSignal) and the time
+// incrementally). prewarm() compiles onnxruntime-web ahead of the first run; stats() counts what was built and reused. Cancellation (AbortSignal) and the time
 // limit are checked every few hundred interpreter ops and between backend calls; size limits stop values with a
 // clear message.
 import { analyzeSource, type Analysis } from '../analysis/api';
@@ -67,6 +67,25 @@ export interface RunEngineOptions {
   reuseResults?: boolean;
 }
 
+/** Counters of what a RunEngine built and reused since it was created (for the extension's run worker and tests). */
+export interface RunEngineStats {
+  runs: number;
+  /** onnxruntime-web executors created (wasm compiled and loaded; a recycled executor makes a new one) */
+  executorsCreated: number;
+  /** canonical RNN modules built (module config + weights) and looked up again (also within a run, pass 2+) */
+  modulesBuilt: number;
+  modulesReused: number;
+  /** distinct modules handed to the wasm backend: one ONNX session each */
+  onnxSessions: number;
+  /** RNN calls the wasm backend computed */
+  backendCalls: number;
+  /** wasm RNN results taken from an earlier run (inputs bit-identical), instead of calling the backend */
+  resultsReused: number;
+  /** runs whose text equalled the last parsed text (parse tree reused as is) / re-parsed incrementally */
+  parsesReused: number;
+  parsesIncremental: number;
+}
+
 const MAX_PASSES = 8;
 /** canonical modules (each with its ONNX session) kept before the executor is recycled */
 const MAX_MODULES = 32;
@@ -102,6 +121,19 @@ export class RunEngine {
   private readonly results = new Map<string, RnnForwardResult>();
   private resultValues = 0;
   private lastParse: ParsedPython | null = null;
+  /** modules the current executor has a session for */
+  private sessionModules = new WeakSet<RnnModule>();
+  private readonly counters: RunEngineStats = {
+    runs: 0,
+    executorsCreated: 0,
+    modulesBuilt: 0,
+    modulesReused: 0,
+    onnxSessions: 0,
+    backendCalls: 0,
+    resultsReused: 0,
+    parsesReused: 0,
+    parsesIncremental: 0,
+  };
 
   constructor(private readonly options: RunEngineOptions = {}) {}
 
@@ -130,12 +162,18 @@ export class RunEngine {
     return this.warming;
   }
 
+  /** A copy of the counters. */
+  stats(): RunEngineStats {
+    return { ...this.counters };
+  }
+
   /** Releases the executor's ONNX sessions and forgets cached results. The engine can still run afterwards. */
   async dispose(): Promise<void> {
     this.modules.clear();
     this.results.clear();
     this.resultValues = 0;
     this.lastParse = null;
+    this.sessionModules = new WeakSet();
     const ex = this.executor;
     this.executor = null;
     this.warming = null;
@@ -144,6 +182,7 @@ export class RunEngine {
 
   private wasmBackend(): Promise<WasmBackend> {
     this.executor ??= (async () => {
+      this.counters.executorsCreated++;
       const { OrtRnnExecutor } = await import('../onnx/executor');
       const { nodeOrtWasmPaths } = await import('../onnx/node-paths');
       return new OrtRnnExecutor({ threads: this.options.threads ?? 1, wasmPaths: this.options.wasmPaths ?? nodeOrtWasmPaths() });
@@ -157,14 +196,18 @@ export class RunEngine {
       get: (fp) => {
         const r = runResults.get(fp) ?? (this.options.reuseResults === false ? undefined : this.results.get(fp));
         if (!r) return undefined;
+        if (!runResults.has(fp)) this.counters.resultsReused++;
         if (this.results.has(fp)) this.touch(this.results, fp);
         return cloneResult(r);
       },
       module: (key, make) => {
         let m = this.modules.get(key);
-        if (m) this.touch(this.modules, key);
-        else {
+        if (m) {
+          this.touch(this.modules, key);
+          this.counters.modulesReused++;
+        } else {
           m = make();
+          this.counters.modulesBuilt++;
           this.modules.set(key, m);
         }
         return m;
@@ -194,6 +237,7 @@ export class RunEngine {
   private async trim(): Promise<void> {
     if (this.modules.size <= MAX_MODULES) return;
     this.modules.clear();
+    this.sessionModules = new WeakSet();
     const ex = this.executor;
     this.executor = null;
     this.warming = null;
@@ -203,7 +247,10 @@ export class RunEngine {
   /** The parse tree of a text: the last one when the text is unchanged, else an incremental re-parse of it. */
   private parse(text: string): ParsedPython {
     const prev = this.lastParse;
-    if (prev && prev.text === text) return prev;
+    if (prev && prev.text === text) {
+      this.counters.parsesReused++;
+      return prev;
+    }
     let parsed: ParsedPython;
     if (prev) {
       const a = prev.text;
@@ -212,6 +259,7 @@ export class RunEngine {
       while (p < max && a.charCodeAt(p) === text.charCodeAt(p)) p++;
       let q = 0;
       while (q < max - p && a.charCodeAt(a.length - 1 - q) === text.charCodeAt(text.length - 1 - q)) q++;
+      this.counters.parsesIncremental++;
       parsed = parsePython(text, prev, [{ fromA: p, toA: a.length - q, fromB: p, toB: text.length - q }]);
     } else {
       parsed = parsePython(text);
@@ -227,6 +275,7 @@ export class RunEngine {
     const deadline = Date.now() + limits.timeMs;
     const timings: Record<string, number> = {};
     const result: RunOutput = { version: STEP_SCHEMA_VERSION, file, backend: backendName, steps: [], messages: [], observations: [], analysis: null, timingsMs: timings };
+    this.counters.runs++;
     await this.trim();
     const runResults = new Map<string, RnnForwardResult>();
     const cache = backendName === 'wasm' ? this.cacheFor(runResults) : null;
@@ -252,6 +301,11 @@ export class RunEngine {
           if (opts.signal?.aborted) throw new RunLimitError('the run was cancelled');
           if (Date.now() > deadline) throw new RunLimitError(`the run stopped at its time limit of ${limits.timeMs} ms (rnnLens limits: timeMs)`);
           opts.onProgress?.({ phase: 'rnn-backend', pass, done: i, total: ctx.pending.length });
+          if (!this.sessionModules.has(call.module)) {
+            this.sessionModules.add(call.module);
+            this.counters.onnxSessions++;
+          }
+          this.counters.backendCalls++;
           const r = await rnnForward(call.module, call.input, call.hx, { backend: wasm, intermediates: true });
           runResults.set(call.fingerprint, r);
           if (this.options.reuseResults !== false) this.remember(call.fingerprint, r);

@@ -1,0 +1,182 @@
+// `npm run bench:run-host`: how much a Run Selection blocks the extension host's thread, before and after the run
+// worker. Each measurement runs in its own process (cold: onnxruntime-web not loaded yet), two runs of the whole of
+// examples/pack_chars.py (seed 000: embed → pack → LSTM → unpack) there:
+//   inline — the engine and a shared OrtRnnExecutor in the calling thread (what the extension did before), bundled
+//            with esbuild like the extension;
+//   worker — the extension's RunWorkerClient posting to dist/run-worker.js (`npm run build` first).
+// During each run the calling thread's event loop is sampled: perf_hooks.monitorEventLoopDelay (max, p99) and the
+// max lateness of a 5 ms interval timer. Rewrites the run-host section of docs/benchmarks.md, adding the figures of
+// the last e2e run in the real extension host (test-results/metric-run-host.json) when present.
+//   npm run bench:run-host [-- --reps 3]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+const root = join(__dirname, '../..');
+const EXAMPLE = 'pack_chars.py';
+
+interface Sample {
+  ms: number;
+  loopDelayMaxMs: number;
+  loopDelayP99Ms: number;
+  timerMaxLateMs: number;
+}
+
+interface ChildResult {
+  mode: 'inline' | 'worker';
+  runs: Sample[];
+  stats?: { executorsCreated: number; onnxSessions: number; backendCalls: number; resultsReused: number };
+}
+
+async function sample(task: () => Promise<unknown>): Promise<Sample> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  let last = performance.now();
+  let maxLate = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxLate = Math.max(maxLate, now - last - 5);
+    last = now;
+  }, 5);
+  h.enable();
+  const t0 = performance.now();
+  await task();
+  const ms = performance.now() - t0;
+  // one more tick so that a block at the very end is seen by the timer too
+  await new Promise((r) => setTimeout(r, 6));
+  clearInterval(timer);
+  h.disable();
+  return { ms, loopDelayMaxMs: h.max / 1e6, loopDelayP99Ms: h.percentile(99) / 1e6, timerMaxLateMs: maxLate };
+}
+
+async function child(mode: 'inline' | 'worker', bundle: string): Promise<void> {
+  const text = readFileSync(join(root, 'examples', EXAMPLE), 'utf8');
+  const runs: Sample[] = [];
+  const out: ChildResult = { mode, runs };
+  // let the process settle (tsx, timers) before sampling
+  await new Promise((r) => setTimeout(r, 200));
+  if (mode === 'inline') {
+    let run: ((t: string, f: string) => Promise<unknown>) | null = null;
+    for (let i = 0; i < 2; i++) {
+      runs.push(
+        await sample(async () => {
+          // the first run loads the engine module, as the extension's first Run Selection did
+          run ??= ((await import(pathToFileURL(bundle).href)) as { inlineRunner: (p: string) => typeof run }).inlineRunner(pathToFileURL(join(root, 'dist/ort')).href + '/');
+          const res = (await run!(text, EXAMPLE)) as { messages: unknown[] };
+          if (res.messages.length) throw new Error(JSON.stringify(res.messages));
+        }),
+      );
+    }
+  } else {
+    const { RunWorkerClient } = await import('../../extension/run/runWorkerClient');
+    const client = new RunWorkerClient({ workerPath: join(root, 'dist/run-worker.js'), threads: 1, memoryMb: 1329 });
+    for (let i = 0; i < 2; i++) {
+      runs.push(
+        await sample(async () => {
+          const r = await client.run({ job: { kind: 'python', file: EXAMPLE, text }, backend: 'wasm', limits: { timeMs: 60_000 } });
+          if (r.output.messages.length) throw new Error(JSON.stringify(r.output.messages));
+          out.stats = r.stats;
+        }),
+      );
+    }
+    await client.dispose();
+  }
+  console.log(JSON.stringify(out));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const f0 = (x: number): string => x.toFixed(0);
+const f1 = (x: number): string => x.toFixed(1);
+
+async function parent(): Promise<void> {
+  if (!existsSync(join(root, 'dist/run-worker.js'))) throw new Error('no dist/run-worker.js: run npm run build first');
+  const repsArg = process.argv.indexOf('--reps');
+  const reps = repsArg >= 0 ? Number(process.argv[repsArg + 1]) : 3;
+  const tmp = mkdtempSync(join(tmpdir(), 'rnn-lens-bench-'));
+  const bundle = join(tmp, 'inline.js');
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(__dirname, 'run-host-inline.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+    define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" }, logLevel: 'warning',
+  });
+  const load = loadavg()[0];
+  const results: ChildResult[] = [];
+  try {
+    for (let i = 0; i < reps; i++) {
+      for (const mode of ['inline', 'worker'] as const) {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', mode, bundle], { cwd: root, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`${mode} child failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+        results.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult);
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const of = (mode: string, run: number, k: keyof Sample): number => median(results.filter((r) => r.mode === mode).map((r) => r.runs[run][k]));
+  const row = (label: string, k: keyof Sample, fmt: (x: number) => string): string =>
+    `| ${label} | ${fmt(of('inline', 0, k))} | ${fmt(of('worker', 0, k))} | ${fmt(of('inline', 1, k))} | ${fmt(of('worker', 1, k))} |`;
+  const stats = results.find((r) => r.mode === 'worker')?.stats;
+  const lines = [
+    '<!-- section:run-host -->',
+    '## Run Selection and the extension host thread (issue 6)',
+    '',
+    `\`npm run bench:run-host\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, load ${load.toFixed(1)} at start): two runs of the whole`,
+    `\`examples/${EXAMPLE}\` (seed 000, LSTM on wasm) in a fresh process, median of ${reps}. *inline* is how Run Selection ran before:`,
+    'the run engine and onnxruntime-web in the extension host thread. *worker* is the run worker thread (dist/run-worker.js):',
+    'the calling thread only posts the job and receives the result. "Blocked" is what the calling thread\'s event loop saw',
+    'during the run (perf_hooks.monitorEventLoopDelay; a 5 ms interval timer\'s lateness) — hovers and other extensions wait that long.',
+    '',
+    '| | first run, inline | first run, worker | second run, inline | second run, worker |',
+    '|---|---|---|---|---|',
+    row('run time (ms)', 'ms', f0),
+    row('event loop delay max (ms)', 'loopDelayMaxMs', f1),
+    row('event loop delay p99 (ms)', 'loopDelayP99Ms', f1),
+    row('5 ms timer, max lateness (ms)', 'timerMaxLateMs', f1),
+    '',
+  ];
+  if (stats) {
+    lines.push(
+      `Worker engine after the second run: ${stats.executorsCreated} onnxruntime-web executor, ${stats.onnxSessions} ONNX session, ${stats.backendCalls} wasm call,`,
+      `${stats.resultsReused} wasm result reused (the second run computed nothing on wasm). The worker starts on the first Run Selection`,
+      '(not at activation) and begins loading onnxruntime-web at once, while the first pass interprets.',
+      '',
+    );
+  }
+  const metricFile = join(root, 'test-results/metric-run-host.json');
+  if (existsSync(metricFile)) {
+    const m = JSON.parse(readFileSync(metricFile, 'utf8')) as { first: Sample & { timerTicks: number }; second: Sample & { timerTicks: number } };
+    lines.push(
+      'In the real extension host (the e2e suite in code-server, test/e2e/host/run-worker.test.ts, Run Selection of the pipeline',
+      `lines of ${EXAMPLE} on a freshly started worker, then again; last e2e run, ${new Date(statSync(metricFile).mtimeMs).toISOString().slice(0, 10)}):`,
+      '',
+      '| | first run | second run |',
+      '|---|---|---|',
+      `| command round trip (ms) | ${f0(m.first.ms)} | ${f0(m.second.ms)} |`,
+      `| event loop delay max (ms) | ${f1(m.first.loopDelayMaxMs)} | ${f1(m.second.loopDelayMaxMs)} |`,
+      `| 5 ms timer, max lateness (ms) | ${f1(m.first.timerMaxLateMs)} | ${f1(m.second.timerMaxLateMs)} |`,
+      '',
+    );
+  }
+  lines.push('<!-- /section:run-host -->');
+  const text = lines.join('\n');
+  const file = join(root, 'docs/benchmarks.md');
+  let doc = readFileSync(file, 'utf8');
+  const re = /<!-- section:run-host -->[\s\S]*<!-- \/section:run-host -->/;
+  doc = re.test(doc) ? doc.replace(re, text) : `${doc.trimEnd()}\n\n${text}\n`;
+  writeFileSync(file, doc);
+  console.log(text);
+}
+
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) void child(process.argv[childAt + 1] as 'inline' | 'worker', process.argv[childAt + 2]);
+else
+  parent().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = 1;
+  });
