@@ -1,5 +1,5 @@
 // Quick fixes for RNN Lens diagnostics whose fix is mechanical: the engine's own fix when it gives one (replace a
-// span with a text), and for unsorted lengths (RNNL002) adding `enforce_sorted=False` to the pack call it points at.
+// span with a text, plus the further replacements it names, e.g. RNNL001 naming h_n where the RNN result is unpacked), and for unsorted lengths (RNNL002) adding `enforce_sorted=False` to the pack call it points at.
 import * as vscode from 'vscode';
 import type { Diagnostic as EngineDiagnostic } from '../../runtime/analysis/api';
 import { inScope, spanRange, type AnalysisService } from '../analysis/service';
@@ -22,7 +22,7 @@ export class RnnQuickFixProvider implements vscode.CodeActionProvider {
       const code = typeof shown.code === 'object' ? String(shown.code.value) : String(shown.code);
       const engineDiag = scoped.analysis.diagnostics.find((d) => d.code === code && inScope(scoped.scope, d.span.cell) && spanRange(d.span).isEqual(shown.range));
       if (!engineDiag) continue;
-      const action = quickFix(document, engineDiag);
+      const action = quickFix(document, engineDiag, (cell) => (scoped.scope.kind === 'notebook' && cell !== undefined ? scoped.scope.notebook.cellAt(cell).document.uri : document.uri));
       if (!action) continue;
       action.diagnostics = [shown];
       actions.push(action);
@@ -31,11 +31,13 @@ export class RnnQuickFixProvider implements vscode.CodeActionProvider {
   }
 }
 
-function quickFix(document: vscode.TextDocument, d: EngineDiagnostic): vscode.CodeAction | undefined {
+/** `uriOf(cell)`: the document an engine span lies in (a notebook fix may also edit the cell holding the RNN call). */
+function quickFix(document: vscode.TextDocument, d: EngineDiagnostic, uriOf: (cell: number | undefined) => vscode.Uri): vscode.CodeAction | undefined {
   if (d.fix) {
     const action = new vscode.CodeAction(d.fix.title, vscode.CodeActionKind.QuickFix);
     action.edit = new vscode.WorkspaceEdit();
     action.edit.replace(document.uri, spanRange(d.fix.span), d.fix.text);
+    for (const e of d.fix.also ?? []) action.edit.replace(uriOf(e.span.cell), spanRange(e.span), e.text);
     action.isPreferred = true;
     return action;
   }

@@ -54,8 +54,8 @@ export interface Diagnostic {
   /** Link to the explanation (docs/gotchas.md#anchor) for gotchas. */
   href?: string;
   related?: { message: string; span: CodeSpan }[];
-  /** A mechanical fix: replace `span` with `text`. */
-  fix?: { title: string; span: CodeSpan; text: string };
+  /** A mechanical fix: replace `span` with `text` (and each of `also` with its text, in the same edit). */
+  fix?: { title: string; span: CodeSpan; text: string; also?: { span: CodeSpan; text: string }[] };
 }
 
 export interface HoverInfo {
@@ -198,7 +198,10 @@ class AnalysisImpl implements Analysis {
     }
     for (const g of detectGotchas(this.parsed, this.interpreter)) {
       const diag: Diagnostic = { code: g.code, severity: g.severity, message: g.message, span: this.span(g.from, g.to), href: g.href };
-      if (g.fix) diag.fix = { title: g.fix.title, span: this.span(g.fix.from, g.fix.to), text: g.fix.text };
+      if (g.fix) {
+        diag.fix = { title: g.fix.title, span: this.span(g.fix.from, g.fix.to), text: g.fix.text };
+        if (g.fix.also?.length) diag.fix.also = g.fix.also.map((e) => ({ span: this.span(e.from, e.to), text: e.text }));
+      }
       this.diagnostics.push(diag);
     }
     for (const n of this.source.notes) {

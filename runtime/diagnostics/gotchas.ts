@@ -7,6 +7,7 @@ import type { Interpreter } from '../interp/interpreter';
 import type { NnModuleValue, PackedValueA, TensorValueA, Value } from '../interp/values';
 import type { Dim } from '../shape/dim';
 import { boolArg, dimArg } from '../torch/ops/common';
+import { finalStateFix } from './finalStateFix';
 
 export interface Gotcha {
   code: string;
@@ -15,7 +16,8 @@ export interface Gotcha {
   from: number;
   to: number;
   href: string;
-  fix?: { title: string; from: number; to: number; text: string };
+  /** A mechanical fix: replace [from, to) with text, plus further replacements (`also`) made with it. */
+  fix?: { title: string; from: number; to: number; text: string; also?: { from: number; to: number; text: string }[] };
 }
 
 const DOC = 'docs/gotchas.md';
@@ -402,6 +404,18 @@ function projSizeGotchas(parsed: ParsedPython, interp: Interpreter, out: Gotcha[
   }
 }
 
+/** `h[-1]` next to `h[-2]` in the same tuple/list/argument list (torch.cat((h[-2], h[-1]), dim=1)): both
+ *  directions of the top layer are used, nothing to report. */
+function pairedWithForward(text: string, read: SyntaxNode): boolean {
+  const group = read.parent;
+  if (!group || !['TupleExpression', 'ArrayExpression', 'ArgList', 'ParenthesizedExpression'].includes(group.name)) return false;
+  const obj = read.firstChild;
+  if (!obj) return false;
+  const forward = `${text.slice(obj.from, obj.to)}[-2]`;
+  for (let c = group.firstChild; c; c = c.nextSibling) if (c.name === 'MemberExpression' && text.slice(c.from, c.to).replace(/\s+/g, '') === forward) return true;
+  return false;
+}
+
 /** All gotchas, in a fixed order (by detector). The detectors that read the syntax tree share one walk over it. */
 export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha[] {
   const projSize: Gotcha[] = [];
@@ -444,19 +458,27 @@ export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha
           const ellipsisFirst = parts[0] === '...' && parts.length === 2 && v.shape && v.shape.length === 3 && v.facts.timeDim === 1;
           const lastIdx = at !== undefined ? intIndex(at) : null;
           if (lastIdx === -1 || (ellipsisFirst && false)) {
-            out.push({
+            const read = text.slice(node.from, node.to);
+            const fixed = finalStateFix(parsed, interp, node, v, parts);
+            const advice =
+              'fix' in fixed
+                ? `Use ${fixed.fix.expression}, the final hidden state${v.facts.timeDim === 1 ? ' (batch_first does not apply to h_n)' : ''}, or gather at lengths - 1.`
+                : `Use the final hidden state (h_n[-1]; for a bidirectional RNN both directions of the top layer) or gather at lengths - 1. No quick fix: ${fixed.reason}.`;
+            const g: Gotcha = {
               code: 'RNNL001',
               severity: 'warning',
-              message: `${text.slice(node.from, node.to)} takes the last padded time step: for shorter sequences it is padding, not their last real step. Use the final hidden state (h_n[-1]) or gather at lengths - 1.`,
+              message: `${read} takes the last padded time step: for shorter sequences it is padding, not their last real step. ${advice}`,
               from: node.from,
               to: node.to,
               href: `${DOC}#rnnl001`,
-            });
+            };
+            if ('fix' in fixed) g.fix = { title: fixed.fix.title, ...fixed.fix.read, also: fixed.fix.also };
+            out.push(g);
           }
         }
         // RNNL006: h_n[-1] of a bidirectional RNN is the backward direction only
         const rnn = v.facts.rnn;
-        if (rnn && rnn.bidirectional && v.facts.origin?.endsWith('h_n') && parts.length === 1 && intIndex(parts[0]) === -1) {
+        if (rnn && rnn.bidirectional && v.facts.origin?.endsWith('h_n') && parts.length === 1 && intIndex(parts[0]) === -1 && !pairedWithForward(text, node)) {
           out.push({
             code: 'RNNL006',
             severity: 'info',

@@ -225,4 +225,34 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     assert.match(after, /RNNL001/);
     await screenshot(page, 'ui-quick-fix-applied');
   });
+
+  test('light bulb (Ctrl+.) on output[:, -1]: the RNNL001 quick fix writes h_n[-1] and the warning leaves the Problems panel', async () => {
+    // gotchas.py is still open from the previous test (its RNNL002 fixed, unsaved).
+    await page.locator('.tabs-container .tab.active', { hasText: 'gotchas.py' }).waitFor({ timeout: 10_000 });
+    const problems = page.locator('.markers-panel');
+    const row = problems.locator('.monaco-list-row', { hasText: 'RNNL001' }).first();
+    await row.waitFor({ timeout: 20_000 });
+    assert.match((await row.innerText()).replace(/\u00a0/g, ' '), /Use h_n\[-1\], the final hidden state/);
+    const line = lineNumber('gotchas.py', 'last_step = output[:, -1]');
+    await goToLine(page, line);
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Use h_n[-1] (the final hidden state)' }).first();
+    await fix.waitFor({ timeout: 15_000 });
+    await screenshot(page, 'ui-rnnl001-quick-fix-menu');
+    // the only (and preferred) action is focused: Enter applies it, as a keyboard user does
+    await page.keyboard.press('Enter');
+    // the line as shown, with its inlay hint: `last_step: (3, 6) = h_n[-1]`
+    const fixedLine = /last_step: \(3, 6\) = h_n\[-1\]\n/;
+    for (let i = 0; !fixedLine.test(await editorText(page)); i++) {
+      if (i > 50) assert.fail(`the fix did not show in the editor: ${await editorText(page)}`);
+      await page.waitForTimeout(200);
+    }
+    await page.waitForFunction(() => !document.querySelector('.markers-panel')?.textContent?.includes('RNNL001'), undefined, { timeout: 20_000 });
+    const after = (await problems.innerText()).replace(/\u00a0/g, ' ');
+    assert.doesNotMatch(after, /RNNL001/);
+    assert.doesNotMatch(await editorText(page), /last_step = output\[:, -1\]/);
+    await screenshot(page, 'ui-rnnl001-quick-fix-applied');
+  });
 });
