@@ -1,6 +1,6 @@
 // Shared pieces of the CLI subcommands: the Subcommand interface, a user-facing error type, argument parsing, and
 // reading a source file with one-line refusals.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 
 export interface Subcommand {
   run(args: string[]): Promise<number>;
@@ -55,8 +55,9 @@ export function parseLineRange(text: string): { start: number; end: number } {
 }
 
 /** Reads a Python source or notebook for a subcommand, refusing with one line what is not one: a missing path, a
- *  directory, a file above `maxBytes` (`purpose` says who refuses it), or a binary file (a NUL in its first 8 KB).
- *  A UTF-8 byte order mark is dropped. */
+ *  directory or device/pipe (`/dev/zero` would never end), a file above `maxBytes` (`purpose` says who refuses it;
+ *  the read itself stops there, so a file whose size lies — procfs — cannot grow past it), or a binary file (a NUL in
+ *  its first 8 KB). A UTF-8 byte order mark is dropped. */
 export function readSourceFile(path: string, maxBytes: number, purpose: string): string {
   let st;
   try {
@@ -65,9 +66,36 @@ export function readSourceFile(path: string, maxBytes: number, purpose: string):
     throw new CliError(`cannot read '${path}': no such file`);
   }
   if (st.isDirectory()) throw new CliError(`'${path}' is a directory, not a .py or .ipynb file`);
-  if (st.size > maxBytes) throw new CliError(`'${path}' is ${(st.size / 1e6).toFixed(1)} MB: larger than the ${maxBytes / 1e6} MB ${purpose}`);
-  const buf = readFileSync(path);
+  if (!st.isFile()) throw new CliError(`'${path}' is not a regular file (a device, pipe or socket), not a .py or .ipynb file`);
+  const tooLarge = (): CliError => new CliError(`'${path}' is ${(Math.max(st.size, maxBytes + 1) / 1e6).toFixed(1)} MB: larger than the ${maxBytes / 1e6} MB ${purpose}`);
+  if (st.size > maxBytes) throw tooLarge();
+  const buf = readAtMost(path, maxBytes + 1);
+  if (buf.length > maxBytes) throw tooLarge();
   if (buf.subarray(0, 8192).includes(0)) throw new CliError(`'${path}' is a binary file, not Python source`);
   const text = buf.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The first `limit` bytes of a file (fewer when it is shorter). */
+function readAtMost(path: string, limit: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new CliError(`cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -3,7 +3,8 @@
 // one-line message (never a stack trace), within the process timeout. Also the JSON schema, --lines and notebooks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertOneLineFailure, runCli, writeInput, type CliResult } from './helpers/cli';
@@ -72,6 +73,19 @@ test('hostile: missing file and directory', () => {
   const d = join(tmp, 'adir');
   mkdirSync(d, { recursive: true });
   assertOneLineFailure(shapes(d), /is a directory/);
+});
+
+test('hostile: devices and pipes are refused without reading them (/dev/zero never ends)', () => {
+  // Before the regular-file check, `shapes /dev/zero` read until it held 7 GB and was killed.
+  for (const dev of ['/dev/zero', '/dev/urandom']) {
+    if (!existsSync(dev)) continue;
+    for (const sub of ['shapes', 'run'] as const) {
+      const r = runCli(sub, [dev], 30_000);
+      assertOneLineFailure(r, /is not a regular file \(a device, pipe or socket\)/);
+    }
+  }
+  const fifo = join(tmp, 'pipe.py');
+  if (spawnSync('mkfifo', [fifo]).status === 0) assertOneLineFailure(shapes(fifo), /is not a regular file/);
 });
 
 test('hostile: malformed notebooks', () => {
