@@ -9,7 +9,8 @@
 //   a.diagnostics    → shape errors (PyTorch's messages, located at the call), gotchas (RNNL0xx), limits
 //   a.parseErrors    → located syntax errors (the rest of the file is still analysed)
 //   describeValue(v) → 'Tensor[int64] (3, 8)', 'PackedSequence data (18, 4) batch_sizes [3,3,3,3,2,2,1,1]', …
-//   a.reanalyze(newText, changes) → incremental: reuses the previous parse tree (lezer TreeFragments)
+//   a.reanalyze(newText, changes) → incremental: reuses the previous parse tree (lezer TreeFragments) and replays
+//                                   the top-level statements the edit cannot affect (runtime/interp/reuse.ts)
 //
 // Positions: `line` is 1-based, `col` 0-based. For notebooks every position also carries `cell` (index in the
 // notebook's cell list) and `line` is relative to that cell. Record `col` follows the fixture schema (Python's
@@ -25,6 +26,7 @@ import {
   type SourceText,
 } from '../python/source';
 import { Interpreter, type InterpreterLimits } from '../interp/interpreter';
+import type { ReuseInput } from '../interp/reuse';
 import type { InterpreterHooks } from '../interp/hooks';
 import type { CodeSpan } from '../steps/step';
 import type { Value } from '../interp/values';
@@ -122,6 +124,14 @@ export function analyzeSource(source: SourceText, opts: AnalyzeOptions = {}, pre
   return new AnalysisImpl(source, parsed, opts, t1 - t0);
 }
 
+/** A re-analysis after an edit: incremental parse, and the previous analysis's statement records for reuse. */
+function reanalyzeSource(source: SourceText, opts: AnalyzeOptions, previous: ParsedPython, changes: readonly TextChange[] | undefined, reuse: ReuseInput | undefined): Analysis {
+  const t0 = performance.now();
+  const parsed = parsePython(source.text, previous, changes);
+  const t1 = performance.now();
+  return new AnalysisImpl(source, parsed, opts, t1 - t0, reuse);
+}
+
 class AnalysisImpl implements Analysis {
   readonly records: ShapeRecord[] = [];
   readonly diagnostics: Diagnostic[] = [];
@@ -135,12 +145,14 @@ class AnalysisImpl implements Analysis {
     private readonly parsed: ParsedPython,
     private readonly opts: AnalyzeOptions,
     parseMs: number,
+    reuse?: ReuseInput,
   ) {
     const t0 = performance.now();
     this.interpreter = new Interpreter(parsed, {
       limits: opts.limits,
       hooks: opts.hooks,
       spanOf: (from, to) => this.span(from, to),
+      reuse,
     });
     this.interpreter.run();
     this.timings = { parseMs, interpretMs: performance.now() - t0 };
@@ -255,7 +267,9 @@ class AnalysisImpl implements Analysis {
 
   reanalyze(text: string, changes?: readonly TextChange[]): Analysis {
     if (this.source.kind !== 'python' || this.opts.lines) return analyzePython(text, this.opts);
-    return analyzeSource(pythonSource(text), this.opts, this.parsed, changes);
+    const state = this.interpreter.reuseState;
+    const reuse = changes && state && !state.consumed ? { state, changes } : undefined;
+    return reanalyzeSource(pythonSource(text), this.opts, this.parsed, changes, reuse);
   }
 }
 

@@ -9,7 +9,8 @@ import type { SyntaxNode } from '@lezer/common';
 import { ShapeError } from '../shape/dim';
 import type { ParsedPython } from '../python/parse';
 import type { CodeSpan } from '../steps/step';
-import { Scope } from './scope';
+import { Scope, type ScopeWatch } from './scope';
+import { PositionMap, childValues, own, type BindingState, type ReuseInput, type ReuseState, type StatementRecord } from './reuse';
 import type { InterpreterHooks, OpCall } from './hooks';
 import {
   NONE,
@@ -111,6 +112,22 @@ interface Frame {
 
 class Abort extends Error {}
 
+/** Op rules that change their receiver (or, for functions, their first argument) in place: Python's mutating
+ *  container methods, torch's trailing-underscore in-place convention, module registration. Statement reuse must
+ *  know (runtime/interp/reuse.ts); list methods also report through OpServices.mutateSeq. */
+const MUTATING_OPS = new Set([
+  'list.append', 'list.extend', 'list.insert', 'list.pop', 'list.reverse', 'list.sort', 'list.clear', 'list.remove',
+  'dict.setdefault', 'dict.update', 'dict.pop', 'dict.popitem', 'dict.clear',
+  'set.add', 'set.update', 'set.discard', 'set.remove', 'set.pop', 'set.clear',
+  'Module.register',
+]);
+function mutatesReceiver(op: string): boolean {
+  if (MUTATING_OPS.has(op)) return true;
+  const method = op.slice(op.lastIndexOf('.') + 1);
+  if (method.endsWith('_') && !method.startsWith('__')) return true;
+  return /^(append|extend|insert|update|add_module|register_\w+|__setitem__|__delitem__|__setattr__|__iadd__)$/.test(method);
+}
+
 const BUILTIN_NAMES = new Set([
   'len', 'range', 'enumerate', 'zip', 'map', 'filter', 'sorted', 'reversed', 'sum', 'max', 'min', 'abs', 'round',
   'list', 'tuple', 'dict', 'set', 'frozenset', 'str', 'int', 'float', 'bool', 'print', 'isinstance', 'issubclass',
@@ -122,7 +139,7 @@ const BUILTIN_NAMES = new Set([
   '__import__', 'compile', 'breakpoint',
 ]);
 
-export class Interpreter {
+export class Interpreter implements ScopeWatch {
   readonly bindings = new Map<number, Binding>();
   /** Values of Name occurrences in load position (hover on any use), joined over executions. */
   readonly uses = new Map<number, { to: number; value: Value }>();
@@ -148,27 +165,232 @@ export class Interpreter {
   private speculative = 0;
   private frame: Frame = { returns: [] };
   private readonly called = new Set<FunctionValue>();
-  private readonly defined: { fn: FunctionValue; scope: Scope }[] = [];
+  private readonly defined: FunctionValue[] = [];
   private readonly instances = new Map<ClassValue, ObjectValue>();
   private readonly diagKeys = new Set<string>();
   private currentCall: SyntaxNode | null = null;
 
+  // statement reuse (runtime/interp/reuse.ts): records of the top-level statements, for the next analysis
+  /** Recording is on for static analysis (no hooks: the run engine's values and RNG streams are never reused). */
+  private readonly recording: boolean;
+  /** The record of the top-level statement being interpreted. */
+  private rec: StatementRecord | null = null;
+  private readonly written = new Set<string>();
+  private createdFns: FunctionValue[] = [];
+  private readonly records: StatementRecord[] = [];
+  /** By statement index: its record was replayed (its values are the previous analysis's objects). */
+  private readonly replayed: boolean[] = [];
+  /** The top-level statement that first bound a value to a module variable (or created a first instance). */
+  private readonly owners = new Map<Value, number>();
+  /** A replayed value was mutated: nothing after it may be replayed. */
+  private tainted = false;
+  /** Nodes in this tree of functions created by replayed statements (fn.node is in an older tree). */
+  private readonly fnNodes = new Map<FunctionValue, SyntaxNode>();
+  /** Statements replayed / interpreted (for benchmarks and tests). */
+  readonly reuseStats = { replayed: 0, interpreted: 0 };
+  /** This analysis's records for the next one; null when they cannot be used (budget ran out, run engine). */
+  reuseState: ReuseState | null = null;
+
   constructor(
     readonly parsed: ParsedPython,
-    private readonly opts: { limits?: Partial<InterpreterLimits>; hooks?: InterpreterHooks; spanOf?: (from: number, to: number) => CodeSpan } = {},
+    private readonly opts: { limits?: Partial<InterpreterLimits>; hooks?: InterpreterHooks; spanOf?: (from: number, to: number) => CodeSpan; reuse?: ReuseInput } = {},
   ) {
     this.text = parsed.text;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.deadline = Date.now() + this.limits.timeMs;
     this.ops = allOps();
+    this.recording = !opts.hooks;
   }
 
   run(): Scope {
-    const module = new Scope('module', null);
+    const stmts = this.statements(this.parsed.tree.topNode);
+    if (!this.recording) {
+      const module = new Scope('module', null);
+      module.vars.set('__name__', str('__main__'));
+      this.execBlock(stmts, module);
+      this.analyseUncalled();
+      return module;
+    }
+    // the previous analysis's module scope object is refilled: the closures of replayed functions point at it
+    const prev = this.opts.reuse && !this.opts.reuse.state.consumed ? this.opts.reuse : null;
+    if (prev) prev.state.consumed = true;
+    const module = prev ? prev.state.module : new Scope('module', null);
+    module.vars.clear();
+    module.globalNames.clear();
     module.vars.set('__name__', str('__main__'));
-    this.execBlock(this.statements(this.parsed.tree.topNode), module);
-    this.analyseUncalled();
+    module.watch = this;
+    try {
+      const candidates = prev ? this.reuseCandidates(prev) : null;
+      for (let i = 0; i < stmts.length; i++) {
+        const s = stmts[i];
+        const cand = candidates?.get(s.from);
+        if (cand && cand.rec.to + cand.shift === s.to && this.replay(cand.rec, cand.shift, i, module)) continue;
+        if (this.execRecorded(s, i, module) !== 'normal') break;
+      }
+      this.analyseUncalled();
+    } finally {
+      module.watch = null;
+    }
+    this.reuseState = this.exhausted || this.stopped ? null : { records: this.records, module, consumed: false };
     return module;
+  }
+
+  // ───────────────────────────── statement reuse ─────────────────────────────
+
+  /** The previous analysis's records whose statement and recorded positions no change touches, by their start in
+   *  this text, with their shift. */
+  private reuseCandidates(prev: ReuseInput): Map<number, { rec: StatementRecord; shift: number }> {
+    const out = new Map<number, { rec: StatementRecord; shift: number }>();
+    const map = new PositionMap(prev.changes);
+    for (const r of prev.state.records) {
+      const d = map.shiftOf(r.lo + r.shift, r.hi + r.shift);
+      if (d !== null) out.set(r.from + r.shift + d, { rec: r, shift: r.shift + d });
+    }
+    return out;
+  }
+
+  /** Interprets a top-level statement and records what it did. */
+  private execRecorded(s: SyntaxNode, index: number, module: Scope): Completion {
+    const rec: StatementRecord = {
+      from: s.from, to: s.to, shift: 0, lo: s.from, hi: s.to,
+      reads: new Map(), writes: new Map(), bindingsBefore: new Map(), bindingsAfter: new Map(), usesBefore: new Map(), usesAfter: new Map(),
+      diags: [], opSites: [], called: [], defined: [], instances: [], fns: [], steps: 0, clean: true,
+    };
+    const sites0 = this.opSites.length;
+    const defined0 = this.defined.length;
+    const steps0 = this.steps;
+    this.written.clear();
+    this.createdFns = [];
+    this.rec = rec;
+    let c: Completion;
+    try {
+      c = this.execStmt(s, module);
+    } finally {
+      this.rec = null;
+    }
+    this.reuseStats.interpreted++;
+    if (c !== 'normal' || this.exhausted) rec.clean = false;
+    rec.steps = this.steps - steps0;
+    for (const name of this.written) {
+      const v = module.vars.get(name);
+      if (v === undefined) rec.clean = false;
+      else rec.writes.set(name, v);
+    }
+    let lo = s.from;
+    let hi = s.to;
+    for (const k of rec.bindingsBefore.keys()) {
+      const b = this.bindings.get(k)!;
+      rec.bindingsAfter.set(k, { ...b });
+      if (k < lo) lo = k;
+      if (b.to > hi) hi = b.to;
+    }
+    for (const k of rec.usesBefore.keys()) {
+      const u = this.uses.get(k)!;
+      rec.usesAfter.set(k, u);
+      if (k < lo) lo = k;
+      if (u.to > hi) hi = u.to;
+    }
+    rec.opSites = this.opSites.slice(sites0);
+    rec.defined = this.defined.slice(defined0);
+    for (const fn of this.createdFns) {
+      const n = this.nodeOf(fn);
+      rec.fns.push({ fn, from: n.from, to: n.to });
+    }
+    for (const x of [...rec.opSites, ...rec.diags, ...rec.fns]) {
+      if (x.from < lo) lo = x.from;
+      if (x.to > hi) hi = x.to;
+    }
+    rec.lo = lo;
+    rec.hi = hi;
+    own(this.owners, rec.writes.values(), index);
+    own(this.owners, rec.instances.map(([, obj]) => obj), index);
+    this.records.push(rec);
+    this.replayed.push(false);
+    return c;
+  }
+
+  /** Replays the previous analysis's record of the statement at `index` if that gives exactly what interpreting it
+   *  would (the conditions of runtime/interp/reuse.ts); false when it must be interpreted. */
+  private replay(r: StatementRecord, d: number, index: number, module: Scope): boolean {
+    if (this.tainted || !r.clean || this.exhausted || this.steps + r.steps > this.limits.maxSteps) return false;
+    for (const [name, v] of r.reads) if (module.vars.get(name) !== v) return false;
+    for (const [k, before] of r.bindingsBefore) if (!sameBindingState(this.bindings.get(k + d), before, d)) return false;
+    for (const [k, before] of r.usesBefore) {
+      const cur = this.uses.get(k + d);
+      if (before === null ? cur !== undefined : !cur || cur.value !== before.value || cur.to !== before.to + d) return false;
+    }
+    const nodes: SyntaxNode[] = [];
+    for (const f of r.fns) {
+      const n = this.nodeAt(f.from + d, f.to + d, f.fn.isLambda ? 'LambdaExpression' : 'FunctionDefinition');
+      if (!n) return false;
+      nodes.push(n);
+    }
+    for (const [name, v] of r.writes) module.vars.set(name, v);
+    for (const [k, after] of r.bindingsAfter) this.bindings.set(k + d, { ...after, from: after.from + d, to: after.to + d });
+    for (const [k, after] of r.usesAfter) this.uses.set(k + d, d === 0 ? after : { to: after.to + d, value: after.value });
+    for (const a of r.diags) this.diag(a.from + d, a.to + d, a.code, a.severity, a.message);
+    for (const o of r.opSites) this.opSites.push(d === 0 ? o : { ...o, from: o.from + d, to: o.to + d });
+    for (const fn of r.called) this.called.add(fn);
+    for (const fn of r.defined) this.defined.push(fn);
+    for (const [cls, obj] of r.instances) if (!this.instances.has(cls)) this.instances.set(cls, obj);
+    r.fns.forEach((f, j) => this.fnNodes.set(f.fn, nodes[j]));
+    this.steps += r.steps;
+    own(this.owners, r.writes.values(), index);
+    own(this.owners, r.instances.map(([, obj]) => obj), index);
+    this.records.push({ ...r, shift: d, clean: true });
+    this.replayed.push(true);
+    this.reuseStats.replayed++;
+    return true;
+  }
+
+  /** The node of `name` spanning exactly [from, to) in this tree. */
+  private nodeAt(from: number, to: number, name: string): SyntaxNode | null {
+    for (let n: SyntaxNode | null = this.parsed.tree.resolveInner(from, 1); n; n = n.parent) {
+      if (n.from === from && n.to === to && n.name === name) return n;
+      if (n.from < from || n.to > to) return null;
+    }
+    return null;
+  }
+
+  /** A function's definition / lambda node in this tree. */
+  private nodeOf(fn: FunctionValue): SyntaxNode {
+    return this.fnNodes.get(fn) ?? fn.node;
+  }
+
+  /** (ScopeWatch of the module scope) a module variable read by the statement being recorded. */
+  read(name: string, v: Value | undefined): void {
+    const r = this.rec;
+    if (r && !this.written.has(name) && !r.reads.has(name)) r.reads.set(name, v);
+  }
+
+  write(name: string): void {
+    if (this.rec) this.written.add(name);
+  }
+
+  wholesale(): void {
+    // module variables copied/joined wholesale (a top-level branch or loop): what the statement depends on is not
+    // a list of names any more
+    if (this.rec) this.rec.clean = false;
+  }
+
+  /** Every in-place change of a value goes through here: a value owned by an earlier statement makes that
+   *  statement's record (and the current one) unusable, and if the value was replayed, stops reuse. */
+  private noteMutation(v: Value | undefined): void {
+    if (!v || !this.recording) return;
+    const owner = this.owners.get(v);
+    if (owner === undefined) return;
+    this.records[owner].clean = false;
+    if (this.rec) this.rec.clean = false;
+    if (this.replayed[owner]) this.tainted = true;
+  }
+
+  /** A value and what it holds directly (an op may change a module's submodule list, an object's attribute). */
+  private noteDeepMutation(v: Value | undefined): void {
+    if (!v || !this.recording) return;
+    this.noteMutation(v);
+    const kids: Value[] = [];
+    childValues(v, kids);
+    for (const k of kids) this.noteMutation(k);
   }
 
   // ───────────────────────────── budgets and diagnostics ─────────────────────────────
@@ -188,6 +410,7 @@ export class Interpreter {
   }
 
   diag(from: number, to: number, code: string, severity: InterpDiagnostic['severity'], message: string): void {
+    if (this.rec) this.rec.diags.push({ from, to, code, severity, message });
     const key = `${from}:${code}:${message}`;
     if (this.diagKeys.has(key)) return;
     this.diagKeys.add(key);
@@ -350,6 +573,7 @@ export class Interpreter {
     for (const n of names) {
       if ((counts.get(this.t(n)) ?? 0) < 2) continue;
       const b = this.bindings.get(n.from);
+      if (b && this.rec && !this.rec.bindingsBefore.has(n.from)) this.rec.bindingsBefore.set(n.from, { ...b });
       const final = scope.lookup(this.t(n));
       if (!b || final === undefined) continue;
       if (b.executions === 1) b.snapshot = snapshotValue(final);
@@ -466,6 +690,7 @@ export class Interpreter {
     const name = this.t(nameNode);
     scope.set(name, value);
     const prev = this.bindings.get(nameNode.from);
+    if (this.rec && !this.rec.bindingsBefore.has(nameNode.from)) this.rec.bindingsBefore.set(nameNode.from, prev ? { ...prev } : null);
     if (!prev) {
       this.bindings.set(nameNode.from, { name, from: nameNode.from, to: nameNode.to, value, snapshot: snapshotValue(value), recorded, executions: 1 });
     } else {
@@ -492,6 +717,7 @@ export class Interpreter {
       result = this.guardOp(node, () => binaryOp(this.opServices(node), op, cur, rhs, true));
       if (cur.k === 'tensor' && result.k === 'tensor') {
         // in place: the same tensor object keeps its identity; its data changes
+        this.noteMutation(cur);
         cur.data = result.data;
         if (!cur.data) delete cur.data;
         result = cur;
@@ -570,6 +796,7 @@ export class Interpreter {
       isLambda: false,
       defaults: this.evalDefaults(childNamed(node, 'ParamList'), scope),
     };
+    if (this.rec) this.createdFns.push(fn);
     let v: Value = fn;
     // decorators apply bottom-up; a plain `@name` naming a user function is called with the function (a wrapper
     // that forwards *args/**kwargs keeps working); other unknown decorators (torch.no_grad(), lru_cache…) are
@@ -590,7 +817,7 @@ export class Interpreter {
       }
     }
     this.bindName(nameNode, v, scope, false);
-    this.defined.push({ fn, scope });
+    this.defined.push(fn);
   }
 
   private evalDefaults(params: SyntaxNode | null, scope: Scope): Map<string, Value> {
@@ -622,10 +849,16 @@ export class Interpreter {
     const body = new Scope('class', scope);
     this.execBlock(this.bodyOf(node), body);
     for (const [k, v] of body.vars) {
-      if (v.k === 'func') v.ownerClass = cls;
+      if (v.k === 'func') {
+        this.noteMutation(v);
+        v.ownerClass = cls;
+      }
       if (v.k === 'opaque' && (v.cls === 'property' || v.cls === 'staticmethod' || v.cls === 'classmethod')) {
         const f = v.attrs.get(v.cls === 'property' ? 'fget' : 'f');
-        if (f && f.k === 'func') f.ownerClass = cls;
+        if (f && f.k === 'func') {
+          this.noteMutation(f);
+          f.ownerClass = cls;
+        }
       }
       cls.members.set(k, v);
     }
@@ -943,6 +1176,7 @@ export class Interpreter {
         const name = this.t(node);
         const v = this.lookup(name, scope);
         const prev = this.uses.get(node.from);
+        if (this.rec && !this.rec.usesBefore.has(node.from)) this.rec.usesBefore.set(node.from, prev ?? null);
         this.uses.set(node.from, { to: node.to, value: prev && prev.value !== v ? join(prev.value, v) : v });
         return v;
       }
@@ -1010,8 +1244,8 @@ export class Interpreter {
           this.uncertain--;
         }
       }
-      case 'LambdaExpression':
-        return {
+      case 'LambdaExpression': {
+        const fn: FunctionValue = {
           k: 'func',
           name: '<lambda>',
           node,
@@ -1019,6 +1253,9 @@ export class Interpreter {
           isLambda: true,
           defaults: this.evalDefaults(childNamed(node, 'ParamList'), scope),
         };
+        if (this.rec) this.createdFns.push(fn);
+        return fn;
+      }
       case 'NamedExpression': {
         const target = fc(node);
         const value = lc(node);
@@ -1366,8 +1603,13 @@ export class Interpreter {
         return this.guardOp(node, () => tensorAttr(obj, name));
       case 'packed':
         return packedAttr(obj, name);
-      case 'nnmodule':
-        return nnModuleAttr(obj, name);
+      case 'nnmodule': {
+        // a parameter read the first time is kept in the module's attributes: that changes the module
+        const before = obj.attrs.size;
+        const v = nnModuleAttr(obj, name);
+        if (obj.attrs.size !== before) this.noteMutation(obj);
+        return v;
+      }
       case 'object': {
         const own = obj.attrs.get(name);
         if (own !== undefined) return own;
@@ -1452,6 +1694,7 @@ export class Interpreter {
 
   private setAttr(obj: Value, name: string, value: Value, node: SyntaxNode): void {
     let map: Map<string, Value> | null = null;
+    this.noteMutation(obj);
     if (obj.k === 'object' || obj.k === 'nnmodule' || obj.k === 'opaque') map = obj.attrs;
     else if (obj.k === 'class') map = obj.members;
     else if (obj.k === 'tensor') {
@@ -1468,6 +1711,7 @@ export class Interpreter {
   }
 
   private setItem(obj: Value, idx: Value, value: Value, node: SyntaxNode): void {
+    this.noteMutation(obj);
     this.guardOp(node, () => {
       setIndexValue(this.opServices(node), obj, idx, value, this.uncertain > 0, (seq, items, added) => this.mutateSeq(seq, items, added));
       return NONE;
@@ -1476,6 +1720,7 @@ export class Interpreter {
 
   /** Replaces a list's items (append/extend/…); under uncertainty the list becomes one of unknown length. */
   mutateSeq(seq: SeqValue, items: Value[] | null, added: Value | undefined): void {
+    this.noteMutation(seq);
     if (this.uncertain > (seq.birth ?? 0) || items === null) {
       const e0 = seqElem(seq);
       const addElem = added && (added.k === 'list' || added.k === 'tuple') && items !== null ? seqElem(added) : added;
@@ -1589,6 +1834,7 @@ export class Interpreter {
     if (seen.has(v) || depth > 20) return;
     seen.add(v);
     if (v.k === 'object' && this.isModuleClass(v.cls)) {
+      this.noteMutation(v);
       v.attrs.set('training', bool(mode));
       for (const a of v.attrs.values()) this.setTraining(a, mode, seen, depth + 1);
     } else if (v.k === 'nnmodule') {
@@ -1607,7 +1853,10 @@ export class Interpreter {
     const fields = this.allDataclassFields(cls);
     if (fields && !(init && init.k === 'func' && this.ownsMember(cls, '__init__'))) this.initDataclass(obj, fields, args, kwargs, node);
     else if (init && init.k === 'func') this.callFunction(init, [obj, ...args], kwargs, node);
-    if (!this.instances.has(cls)) this.instances.set(cls, obj);
+    if (!this.instances.has(cls)) {
+      this.instances.set(cls, obj);
+      if (this.rec) this.rec.instances.push([cls, obj]);
+    }
     return obj;
   }
 
@@ -1630,6 +1879,11 @@ export class Interpreter {
     if (name === 'setattr' && args.length >= 3 && args[1].k === 'str' && args[1].v !== null) {
       this.setAttr(args[0], args[1].v, args[2], node);
       return NONE;
+    }
+    if (this.recording) {
+      if (mutatesReceiver(name)) this.noteDeepMutation(self ?? args[0]);
+      const out = kwargs.get('out');
+      if (out) this.noteDeepMutation(out);
     }
     const rule = this.ops.get(name);
     if (!rule) {
@@ -1752,7 +2006,10 @@ export class Interpreter {
   }
 
   callFunction(fn: FunctionValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-    this.called.add(fn);
+    if (!this.called.has(fn)) {
+      this.called.add(fn);
+      if (this.rec) this.rec.called.push(fn);
+    }
     if (this.exhausted) return unknown('analysis budget exhausted');
     if (this.callDepth >= this.limits.maxCallDepth) {
       this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', `call depth limit (${this.limits.maxCallDepth}) reached in ${fn.name}(): result unknown (recursion?)`);
@@ -1770,11 +2027,12 @@ export class Interpreter {
     this.callDepth++;
     this.activeCalls.push({ fn, args, kwargs });
     try {
+      const fnNode = this.nodeOf(fn);
       if (fn.isLambda) {
-        const bodyExpr = lc(fn.node);
+        const bodyExpr = lc(fnNode);
         return bodyExpr ? this.eval(bodyExpr, scope) : UNKNOWN;
       }
-      const comp = this.execBlock(this.bodyOf(fn.node), scope);
+      const comp = this.execBlock(this.bodyOf(fnNode), scope);
       if (comp === 'normal' || comp === 'break' || comp === 'continue') this.frame.returns.push(NONE);
       const rets = this.frame.returns;
       if (rets.length === 0) return unknown('the function always raises');
@@ -1789,7 +2047,7 @@ export class Interpreter {
   }
 
   private bindParams(fn: FunctionValue, args: Value[], kwargs: Map<string, Value>, scope: Scope, node: SyntaxNode): void {
-    const params = childNamed(fn.node, 'ParamList');
+    const params = childNamed(this.nodeOf(fn), 'ParamList');
     const kw = new Map(kwargs);
     let pos = 0;
     if (!params) return;
@@ -1832,11 +2090,11 @@ export class Interpreter {
   /** Functions never called by the program are analysed once with unknown arguments (methods with an instance of
    *  their class when one exists), so hovers work inside them. Their bindings are not fixture records. */
   private analyseUncalled(): void {
-    for (const { fn } of this.defined) {
+    for (const fn of this.defined) {
       if (this.called.has(fn) || this.exhausted) continue;
       const owner = fn.ownerClass;
       const inst = owner ? this.instances.get(owner) : undefined;
-      const params = childNamed(fn.node, 'ParamList');
+      const params = childNamed(this.nodeOf(fn), 'ParamList');
       const names = params ? childrenNamed(params, 'VariableName').map((n) => this.t(n)) : [];
       const args: Value[] = names.map((n, i) => {
         if (i === 0 && owner && inst) return inst;
@@ -1847,7 +2105,7 @@ export class Interpreter {
       const before = new Set(this.bindings.keys());
       this.speculative++;
       try {
-        this.callFunction(fn, args, new Map(), fn.node);
+        this.callFunction(fn, args, new Map(), this.nodeOf(fn));
       } finally {
         this.speculative--;
       }
@@ -1964,6 +2222,12 @@ function childList(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = fc(node); c; c = nx(c)) if (c.name !== 'Comment') out.push(c);
   return out;
+}
+
+/** Whether the interpreter's binding is the recorded state (positions of the record shifted by d). */
+function sameBindingState(cur: Binding | undefined, before: BindingState | null, d: number): boolean {
+  if (before === null) return cur === undefined;
+  return !!cur && cur.value === before.value && cur.snapshot === before.snapshot && cur.executions === before.executions && cur.recorded === before.recorded && cur.to === before.to + d && cur.name === before.name;
 }
 
 function dedupe(items: Value[] | null): Value[] | null {

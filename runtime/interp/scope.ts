@@ -4,9 +4,19 @@ import type { Value } from './values';
 
 export type ScopeKind = 'module' | 'function' | 'class' | 'comprehension';
 
+/** Told about the reads and writes of a (module) scope's variables: statement reuse (runtime/interp/reuse.ts). */
+export interface ScopeWatch {
+  /** `name` was looked up in this scope (v: its value there, undefined when not defined). */
+  read(name: string, v: Value | undefined): void;
+  write(name: string): void;
+  /** The variables were copied or replaced wholesale (joins at control flow merges). */
+  wholesale(): void;
+}
+
 export class Scope {
   readonly vars = new Map<string, Value>();
   readonly globalNames = new Set<string>();
+  watch: ScopeWatch | null = null;
   constructor(
     readonly kind: ScopeKind,
     readonly parent: Scope | null,
@@ -15,11 +25,13 @@ export class Scope {
   /** Python name resolution: this scope, then enclosing non-class scopes up to the module. */
   lookup(name: string): Value | undefined {
     const own = this.vars.get(name);
+    if (this.watch) this.watch.read(name, own);
     if (own !== undefined) return own;
     let s = this.parent;
     while (s) {
       if (s.kind !== 'class') {
         const v = s.vars.get(name);
+        if (s.watch) s.watch.read(name, v);
         if (v !== undefined) return v;
       }
       s = s.parent;
@@ -32,15 +44,22 @@ export class Scope {
   }
 
   set(name: string, v: Value): void {
-    if (this.globalNames.has(name)) this.module().vars.set(name, v);
-    else this.vars.set(name, v);
+    const target = this.globalNames.has(name) ? this.module() : this;
+    target.vars.set(name, v);
+    if (target.watch) target.watch.write(name);
   }
 
   snapshot(): Map<string, Value> {
+    if (this.watch) this.watch.wholesale();
     return new Map(this.vars);
   }
 
   restore(snap: Map<string, Value>): void {
+    if (this.watch) {
+      this.watch.wholesale();
+      for (const k of this.vars.keys()) this.watch.write(k);
+      for (const k of snap.keys()) this.watch.write(k);
+    }
     this.vars.clear();
     for (const [k, v] of snap) this.vars.set(k, v);
   }

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzePython, type Analysis, type AnalyzeOptions, type TextChange } from '../../runtime/analysis/api';
+import { analyzePython, type AnalyzeOptions, type TextChange } from '../../runtime/analysis/api';
+import { observable } from './helpers/observable';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const dirs = ['realworld', 'shapes/cases', 'shape-tests'].map((d) => join(fixtures, d)).filter((d) => existsSync(d));
@@ -66,25 +67,6 @@ function randomEdit(text: string, rand: () => number): Edit {
     text: next,
     change: { fromA: at, toA: at + removed, fromB: at, toB: at + inserted.length },
     undo: { fromA: at, toA: at + inserted.length, fromB: at, toB: at + removed },
-  };
-}
-
-/** Everything a client sees of an analysis, as plain data (hover for every Name occurrence). */
-function observable(a: Analysis, text: string): unknown {
-  const hovers: unknown[] = [];
-  const lines = text.split('\n');
-  lines.forEach((l, i) => {
-    for (const m of l.matchAll(/[A-Za-z_]\w*/g)) {
-      const h = a.hoverAt(i + 1, m.index ?? 0);
-      if (h) hovers.push([i + 1, m.index, h.name, h.text, h.detail ?? null, h.span]);
-    }
-  });
-  return {
-    records: a.records,
-    inlayHints: a.inlayHints,
-    diagnostics: a.diagnostics,
-    parseErrors: a.parseErrors,
-    hovers,
   };
 }
 
