@@ -6,8 +6,9 @@
 //   worker — the extension's RunWorkerClient posting to dist/run-worker.js (`npm run build` first).
 // During each run the calling thread's event loop is sampled: perf_hooks.monitorEventLoopDelay (max, p99) and the
 // max lateness of a 5 ms interval timer. Rewrites the run-host section of docs/benchmarks.md, adding the figures of
-// the last e2e run in the real extension host (test-results/metric-run-host.json) when present.
-//   npm run bench:run-host [-- --reps 3]
+// the last e2e run in the real extension host (test-results/metric-run-host.json) when present, next to a run of the
+// same e2e test on the code before the worker (test-results/metric-run-host-before.json or --before-metric FILE).
+//   npm run bench:run-host [-- --reps 3] [-- --before-metric FILE]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -41,6 +42,12 @@ async function sample(task: () => Promise<unknown>): Promise<Sample> {
     last = now;
   }, 5);
   h.enable();
+  // the histogram records from its second sample on (also after reset()): give it a baseline before the task starts
+  await new Promise((r) => setTimeout(r, 20));
+  h.reset();
+  await new Promise((r) => setTimeout(r, 10));
+  last = performance.now();
+  maxLate = 0;
   const t0 = performance.now();
   await task();
   const ms = performance.now() - t0;
@@ -129,8 +136,8 @@ async function parent(): Promise<void> {
     `\`npm run bench:run-host\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, load ${load.toFixed(1)} at start): two runs of the whole`,
     `\`examples/${EXAMPLE}\` (seed 000, LSTM on wasm) in a fresh process, median of ${reps}. *inline* is how Run Selection ran before:`,
     'the run engine and onnxruntime-web in the extension host thread. *worker* is the run worker thread (dist/run-worker.js):',
-    'the calling thread only posts the job and receives the result. "Blocked" is what the calling thread\'s event loop saw',
-    'during the run (perf_hooks.monitorEventLoopDelay; a 5 ms interval timer\'s lateness) — hovers and other extensions wait that long.',
+    'the calling thread only posts the job and receives the result. The event-loop rows are what the calling thread saw during',
+    'the run (perf_hooks.monitorEventLoopDelay; a 5 ms interval timer\'s lateness): hovers and other extensions wait that long.',
     '',
     '| | first run, inline | first run, worker | second run, inline | second run, worker |',
     '|---|---|---|---|---|',
@@ -138,6 +145,10 @@ async function parent(): Promise<void> {
     row('event loop delay max (ms)', 'loopDelayMaxMs', f1),
     row('event loop delay p99 (ms)', 'loopDelayP99Ms', f1),
     row('5 ms timer, max lateness (ms)', 'timerMaxLateMs', f1),
+    '',
+    `Longest stall of the calling thread on a first run: ${f0(of('inline', 0, 'loopDelayMaxMs'))} ms inline, ${f0(of('worker', 0, 'loopDelayMaxMs'))} ms with the worker` +
+      ` (${(of('inline', 0, 'loopDelayMaxMs') / Math.max(of('worker', 0, 'loopDelayMaxMs'), 0.1)).toFixed(0)}× less); on a second run ${f0(of('inline', 1, 'loopDelayMaxMs'))} ms inline,` +
+      ` ${f0(of('worker', 1, 'loopDelayMaxMs'))} ms with the worker.`,
     '',
   ];
   if (stats) {
@@ -149,17 +160,27 @@ async function parent(): Promise<void> {
     );
   }
   const metricFile = join(root, 'test-results/metric-run-host.json');
+  const beforeArg = process.argv.indexOf('--before-metric');
+  const beforeFile = beforeArg >= 0 ? process.argv[beforeArg + 1] : join(root, 'test-results/metric-run-host-before.json');
   if (existsSync(metricFile)) {
-    const m = JSON.parse(readFileSync(metricFile, 'utf8')) as { first: Sample & { timerTicks: number }; second: Sample & { timerTicks: number } };
+    type HostMetric = { first: Sample; second: Sample };
+    const m = JSON.parse(readFileSync(metricFile, 'utf8')) as HostMetric;
+    const b = existsSync(beforeFile) ? (JSON.parse(readFileSync(beforeFile, 'utf8')) as HostMetric) : null;
+    const cells = (k: keyof Sample, fmt: (x: number) => string): string =>
+      b ? `${fmt(b.first[k])} | ${fmt(m.first[k])} | ${fmt(b.second[k])} | ${fmt(m.second[k])}` : `${fmt(m.first[k])} | ${fmt(m.second[k])}`;
     lines.push(
-      'In the real extension host (the e2e suite in code-server, test/e2e/host/run-worker.test.ts, Run Selection of the pipeline',
-      `lines of ${EXAMPLE} on a freshly started worker, then again; last e2e run, ${new Date(statSync(metricFile).mtimeMs).toISOString().slice(0, 10)}):`,
+      'In the real extension host: the e2e suite in code-server (test/e2e/host/run-worker.test.ts, Run Selection of the pipeline',
+      `lines of ${EXAMPLE}, then again; the figures of the last e2e run, ${new Date(statSync(metricFile).mtimeMs).toISOString().slice(0, 10)}).`,
+      b
+        ? '*before* is the same test run (`RNN_LENS_E2E_GREP="run worker"`, so the first run is the host\'s first) on the commit before the run worker, *worker* the run worker (same filter), on the same day. This machine is shared: run times vary by ±30 % between runs.'
+        : '',
       '',
-      '| | first run | second run |',
-      '|---|---|---|',
-      `| command round trip (ms) | ${f0(m.first.ms)} | ${f0(m.second.ms)} |`,
-      `| event loop delay max (ms) | ${f1(m.first.loopDelayMaxMs)} | ${f1(m.second.loopDelayMaxMs)} |`,
-      `| 5 ms timer, max lateness (ms) | ${f1(m.first.timerMaxLateMs)} | ${f1(m.second.timerMaxLateMs)} |`,
+      b ? '| | first run, before | first run, worker | second run, before | second run, worker |' : '| | first run | second run |',
+      b ? '|---|---|---|---|---|' : '|---|---|---|',
+      `| command round trip (ms) | ${cells('ms', f0)} |`,
+      `| event loop delay max (ms) | ${cells('loopDelayMaxMs', f1)} |`,
+      `| event loop delay p99 (ms) | ${cells('loopDelayP99Ms', f1)} |`,
+      `| 5 ms timer, max lateness (ms) | ${cells('timerMaxLateMs', f1)} |`,
       '',
     );
   }

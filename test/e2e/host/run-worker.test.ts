@@ -36,6 +36,13 @@ async function sampled<T>(task: () => Thenable<T>): Promise<{ value: T; ms: numb
     ticks++;
   }, 5);
   histogram.enable();
+  // the histogram records from its second sample on (also after reset()): give it a baseline before the task starts
+  await new Promise((r) => setTimeout(r, 20));
+  histogram.reset();
+  await new Promise((r) => setTimeout(r, 10));
+  last = performance.now();
+  maxLate = 0;
+  ticks = 0;
   const t0 = performance.now();
   try {
     const value = await task();
