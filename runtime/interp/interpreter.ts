@@ -39,7 +39,7 @@ import {
 import { OpArgs, type OpRegistry, type OpServices } from '../torch/ops/registry';
 import { allOps } from '../torch/ops/index';
 import { dataLoaderBatches } from '../torch/ops/data';
-import { canonicalName, moduleAttr, nnModuleAttr, objectModuleMethod, tensorAttr, packedAttr } from '../torch/ops/attributes';
+import { canonicalName, moduleAttr, nnIsInstance, nnModuleAttr, objectModuleMethod, tensorAttr, packedAttr } from '../torch/ops/attributes';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { indexValue, setIndexValue } from './indexing';
 import { intArith, keyText } from './pyutil';
@@ -1706,8 +1706,15 @@ export class Interpreter implements ScopeWatch {
     }
     if (!map) return;
     const old = map.get(name);
+    // nn.Module registers a submodule/Parameter when first assigned as one: a name that held a plain value before
+    // moves to the end (named_parameters()/modules() order follows registration)
+    if (obj.k === 'object' && old !== undefined && this.uncertain === 0 && this.registersAsModulePart(value) && !this.registersAsModulePart(old)) map.delete(name);
     map.set(name, this.uncertain > 0 && old !== undefined && old !== value ? join(old, value) : value);
     void node;
+  }
+
+  private registersAsModulePart(v: Value): boolean {
+    return v.k === 'nnmodule' || (v.k === 'object' && this.isModuleClass(v.cls)) || (v.k === 'tensor' && v.facts.parameter === true);
   }
 
   private setItem(obj: Value, idx: Value, value: Value, node: SyntaxNode): void {
@@ -1983,6 +1990,7 @@ export class Interpreter implements ScopeWatch {
 
   private isInstanceOf(v: Value, ty: Value): boolean | null {
     if (v.k === 'unknown') return null;
+    if (ty.k === 'builtin' && ty.name.startsWith('nn.') && (v.k === 'nnmodule' || v.k === 'object')) return nnIsInstance(v, ty.name, (c) => this.isModuleClass(c));
     if (ty.k === 'builtin') {
       const map: Record<string, Value['k'][]> = {
         int: ['int', 'bool'], float: ['float'], str: ['str'], list: ['list'], tuple: ['tuple'], dict: ['dict'], set: ['set'], bool: ['bool'],
@@ -2261,3 +2269,4 @@ function sameKwargs(a: Map<string, Value>, b: Map<string, Value>): boolean {
   }
   return true;
 }
+

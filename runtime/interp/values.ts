@@ -15,6 +15,8 @@ export interface TensorFacts {
   padded?: boolean;
   /** For padded outputs: which dim is time (1 when batch_first). */
   timeDim?: number;
+  /** Made by nn.Parameter(...): registered by a Module it is assigned to (parameters()/named_parameters()). */
+  parameter?: boolean;
   /** For RNN h_n/c_n: the producing module's configuration. */
   rnn?: { kind: string; numLayers: number; bidirectional: boolean; batchFirst: boolean; hiddenSize?: number; projSize?: number };
   /** pad_sequence: the padding value (RNNL011's padding_idx quick fix). */

@@ -12,6 +12,7 @@ import {
   str,
   tensor,
   tuple,
+  type ClassValue,
   type NnModuleValue,
   type ObjectValue,
   type PackedValueA,
@@ -173,6 +174,7 @@ export function packedAttr(p: PackedValueA, name: string): Value {
 }
 
 const MODULE_SELF_METHODS = new Set(['to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'zero_grad_']);
+const MODULE_WALK_METHODS = new Set(['parameters', 'named_parameters', 'state_dict', 'modules', 'named_modules', 'children', 'named_children']);
 const MODULE_NONE_METHODS = new Set(['zero_grad', 'flatten_parameters', 'register_buffer', 'register_parameter', 'reset_parameters', 'load_state_dict', 'apply']);
 
 /** Attributes of a built-in torch.nn module: its configuration, its parameters (by PyTorch's shapes), methods. */
@@ -188,7 +190,7 @@ export function nnModuleAttr(m: NnModuleValue, name: string): Value {
   }
   if (MODULE_SELF_METHODS.has(name)) return { k: 'builtin', name: 'Module.__self__', self: m };
   if (MODULE_NONE_METHODS.has(name)) return { k: 'builtin', name: 'Module.__none__', self: m };
-  if (name === 'parameters' || name === 'named_parameters' || name === 'state_dict' || name === 'modules' || name === 'children') {
+  if (MODULE_WALK_METHODS.has(name)) {
     return { k: 'builtin', name: `Module.${name}`, self: m };
   }
   if (name === 'forward') return { k: 'builtin', name: `nn.${m.kind}.forward`, self: m };
@@ -204,7 +206,7 @@ export function objectModuleMethod(o: ObjectValue, name: string): Value {
     if (name === 'register_buffer' || name === 'register_parameter') return { k: 'builtin', name: 'Module.register', self: o };
     return { k: 'builtin', name: 'Module.__none__', self: o };
   }
-  if (name === 'parameters' || name === 'named_parameters' || name === 'state_dict' || name === 'modules' || name === 'children') {
+  if (MODULE_WALK_METHODS.has(name)) {
     return { k: 'builtin', name: `Module.${name}`, self: o };
   }
   if (name === 'training') return bool(null);
@@ -272,6 +274,24 @@ function parameterOf(m: NnModuleValue, name: string): TensorValueA | null {
     default:
       return null;
   }
+}
+
+const RNN_BASE_KINDS = new Set(['LSTM', 'GRU', 'RNN']);
+
+/** isinstance(v, nn.X) for a built-in torch.nn module or a user nn.Module object; null when the engine cannot tell
+ *  (a user class deriving from a built-in module, a base class the engine does not model). */
+export function nnIsInstance(v: NnModuleValue | ObjectValue, name: string, isModuleClass: (c: ClassValue) => boolean): boolean | null {
+  if (v.k === 'nnmodule') {
+    if (name === 'nn.Module') return true;
+    if (name === 'nn.RNNBase') return RNN_BASE_KINDS.has(v.kind);
+    return name === `nn.${v.kind}`;
+  }
+  if (!isModuleClass(v.cls)) return false;
+  if (name === 'nn.Module') return true;
+  // a user Module: only classes all of whose bases are user classes or nn.Module itself are certainly not nn.X
+  const plain = (c: ClassValue, depth: number): boolean =>
+    depth < 20 && c.bases.every((b) => (b.k === 'class' ? plain(b, depth + 1) : b.k === 'builtin' && (b.name === 'nn.Module' || b.name === 'torch.nn.Module')));
+  return plain(v.cls, 0) ? false : null;
 }
 
 export function tupleOf(items: Value[]): Value {

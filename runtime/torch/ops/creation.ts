@@ -121,10 +121,19 @@ export function register(reg: OpRegistry): void {
   reg.def(['torch.IntTensor', 'torch.cuda.IntTensor'], typed('int32'));
   reg.def(['torch.BoolTensor', 'torch.cuda.BoolTensor'], typed('bool'));
   reg.def(['torch.ByteTensor', 'torch.cuda.ByteTensor'], typed('uint8'));
-  reg.def(['torch.Variable', 'nn.Parameter', 'nn.parameter.Parameter'], (a) => {
+  reg.def('torch.Variable', (a) => {
     const x = a.get(0, 'data');
     if (!x) return tensor([0], 'float32');
     return x.k === 'tensor' ? x : tensor(null, null);
+  });
+  reg.def(['nn.Parameter', 'nn.parameter.Parameter'], (a) => {
+    const x = a.get(0, 'data');
+    if (!x) return tensor([0], 'float32', { facts: { parameter: true } });
+    if (x.k !== 'tensor') return tensor(null, null, { facts: { parameter: true } });
+    // a new tensor sharing the data; flagged so that a Module registers it
+    const p = tensor(x.shape, x.dtype, { facts: { ...x.facts, parameter: true }, numpy: x.numpy });
+    if (x.data) p.data = x.data;
+    return p;
   });
   reg.def('torch.zeros', (a) => filled(a, 0, 'float32'));
   reg.def('torch.ones', (a) => filled(a, 1, 'float32'));

@@ -11,10 +11,13 @@ import { register as nn } from './nn';
 import { register as packing } from './packing';
 import { register as numpy } from './numpy';
 import { register as data } from './data';
+import { register as einsum } from './einsum';
+import { register as moduleWalk } from './module-walk';
+import { register as configObjects } from '../../interp/config-objects';
 
 function build(): OpRegistry {
   const reg = new OpRegistry();
-  for (const r of [builtins, creation, shape, indexing, reduction, elementwise, linalg, nn, packing, numpy, data]) r(reg);
+  for (const r of [builtins, creation, shape, indexing, reduction, elementwise, linalg, nn, packing, numpy, data, einsum, moduleWalk, configObjects]) r(reg);
   return reg;
 }
 

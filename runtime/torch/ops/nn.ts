@@ -538,9 +538,7 @@ export function register(reg: OpRegistry): void {
     if (o && (o.k === 'object' || o.k === 'nnmodule') && name && name.k === 'str' && name.v !== null && v) o.attrs.set(name.v, v);
     return NONE;
   });
-  // parameters: float tensors of unknown shapes (enough for `next(self.parameters()).new_zeros(...)`)
-  reg.def(['Module.parameters'], () => ({ k: 'list', items: null, elem: tensor(null, 'float32') }));
-  reg.def(['Module.named_parameters', 'Module.modules', 'Module.children'], () => ({ k: 'list', items: null }));
+  // parameters()/named_parameters()/modules()/children(): module-walk.ts
   reg.def('Module.state_dict', () => ({ k: 'dict', entries: null }));
   // optimizers and schedulers: opaque objects whose methods return None
   for (const o of ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'StepLR', 'ReduceLROnPlateau', 'ExponentialLR', 'LambdaLR', 'CosineAnnealingLR']) {

@@ -4,7 +4,7 @@
 // reproduces). Validation with PyTorch's messages (unsorted lengths, zero
 // lengths, len(lengths) ≠ batch size, total_length too small).
 import { ShapeError, type Dim } from '../../shape/dim';
-import { int, tensor, tuple, type PackedValueA, type TensorValueA, type Value } from '../../interp/values';
+import { int, list, tensor, tuple, type PackedValueA, type TensorValueA, type Value } from '../../interp/values';
 import { boolArg, dimArg, intArg, withData } from './common';
 import { sortOrder } from './reduction';
 import { invertPermutation } from '../packing';
@@ -212,6 +212,44 @@ export function register(reg: OpRegistry): void {
     if (padded.k !== 'tensor') return padded;
     const lens: Dim[] | null = items ? items.map((t) => (t.k === 'tensor' && t.shape ? t.shape[0] : null)) : null;
     return packPadded(padded, { dims: lens, count: items ? items.length : null }, false, es);
+  });
+  reg.def('rnn.unpack_sequence', (a) => {
+    const p = a.get(0, 'packed_sequences');
+    if (!p || p.k !== 'packed') return { k: 'list', items: null };
+    const rest = p.data.shape ? p.data.shape.slice(1) : null;
+    const piece = (n: Dim): TensorValueA => tensor(rest ? [n, ...rest] : null, p.data.dtype);
+    const lens = lengthsFromPacked(p);
+    if (!lens) return { k: 'list', items: null, elem: piece(null), len: p.batchSizes && p.batchSizes.length ? p.batchSizes[0] : (p.batchSize ?? null) };
+    return list(lens.map((n) => piece(n)));
+  });
+  // torch 1.13's unpad_sequence transposes a time-major input IN PLACE (padded_sequences.transpose_(0, 1)) before
+  // cutting each row to its length: the caller's tensor is batch-major afterwards
+  reg.def('rnn.unpad_sequence', (a) => {
+    const padded = a.get(0, 'padded_sequences');
+    const lengths = lengthsOf(a, a.get(1, 'lengths'));
+    const bf = boolArg(a.get(2, 'batch_first'), false);
+    if (!padded || padded.k !== 'tensor') return { k: 'list', items: null };
+    if (bf === null) {
+      padded.shape = null;
+      delete padded.data;
+      return { k: 'list', items: null };
+    }
+    if (!bf) {
+      const transposeInPlace = reg.get('Tensor.transpose_');
+      if (!transposeInPlace) return { k: 'list', items: null };
+      transposeInPlace(new OpArgs('Tensor.transpose_', [int(0), int(1)], new Map(), a.services, padded));
+    }
+    const s = padded.shape;
+    const T: Dim = s && s.length >= 2 ? s[1] : null;
+    const rest = s ? s.slice(2) : null;
+    const piece = (n: Dim): TensorValueA => {
+      const len: Dim = typeof n === 'number' && typeof T === 'number' ? Math.max(0, Math.min(n, T)) : null;
+      return tensor(rest ? [len, ...rest] : null, padded.dtype);
+    };
+    const B: Dim = s && s.length >= 1 ? s[0] : null;
+    if (!lengths.dims || typeof B !== 'number') return { k: 'list', items: null, elem: piece(null), len: B };
+    // zip(padded, lengths): as many rows as the shorter of the two
+    return list(lengths.dims.slice(0, B).map((n) => piece(n)));
   });
   reg.def('rnn.PackedSequence', (a) => {
     const data = a.get(0, 'data');

@@ -5,7 +5,7 @@ import { ShapeError, dimProduct, normalizeDimIndex, type Dim, type Shape } from 
 import { Tensor, type DType } from '../../tensor/tensor';
 import { float, int, intFromDim, list, tensor, tuple, type TensorValueA, type Value } from '../../interp/values';
 import { boolArg, dimArg, dtypeOf, intArg, sizesArg, MAX_DATA } from './common';
-import type { OpArgs, OpRegistry } from './registry';
+import { OpArgs, type OpRegistry } from './registry';
 
 function self(a: OpArgs): TensorValueA | null {
   const x = a.get(0, 'input');
@@ -157,6 +157,52 @@ function catLike(a: OpArgs, stack: boolean): Value {
   }
   out[d] = total;
   return tensor(out, dtype);
+}
+
+export type StackMode = 'hstack' | 'vstack' | 'column_stack' | 'dstack';
+
+/** The dims an item takes before concatenation: hstack atleast_1d, vstack atleast_2d ([n] → [1, n]), column_stack
+ *  0-d/1-d as a column ([n] → [n, 1]), dstack atleast_3d ([n] → [1, n, 1], [m, n] → [m, n, 1]). */
+function stackItemShape(shape: Dim[], mode: StackMode): Dim[] {
+  const r = shape.length;
+  switch (mode) {
+    case 'hstack':
+      return r === 0 ? [1] : shape;
+    case 'vstack':
+      return r === 0 ? [1, 1] : r === 1 ? [1, shape[0]] : shape;
+    case 'column_stack':
+      return r === 0 ? [1, 1] : r === 1 ? [shape[0], 1] : shape;
+    case 'dstack':
+      return r === 0 ? [1, 1, 1] : r === 1 ? [1, shape[0], 1] : r === 2 ? [shape[0], shape[1], 1] : shape;
+  }
+}
+
+/** torch/np hstack, vstack (row_stack), column_stack, dstack: each item reshaped as the mode says, then cat along
+ *  dim 0 (vstack), 2 (dstack), or 1 (column_stack; hstack when the items are 2-d or more, 0 when they are 1-d). */
+export function stackFamily(a: OpArgs, mode: StackMode, numpy = false): Value {
+  const seqV = a.get(0, numpy ? 'tup' : 'tensors');
+  const items = seqV ? a.services.items(seqV) : null;
+  const unknownResult = (): Value => tensor(null, null, { numpy });
+  if (!items || items.length === 0) return unknownResult();
+  const parts: TensorValueA[] = [];
+  for (const it of items) {
+    if (it.k !== 'tensor' || it.shape === null) return unknownResult();
+    parts.push(tensor(stackItemShape(it.shape, mode), it.dtype, { numpy }));
+  }
+  const dim = mode === 'vstack' ? 0 : mode === 'dstack' ? 2 : mode === 'column_stack' ? 1 : parts[0].shape!.length === 1 ? 0 : 1;
+  const r = catLike(new OpArgs(a.op, [list(parts), int(dim)], new Map(), a.services), false);
+  if (r.k !== 'tensor' || !numpy) return r;
+  return tensor(r.shape, numpyResultDtype(parts.map((p) => p.dtype)), { numpy });
+}
+
+/** numpy's result dtype for concatenating arrays of these dtypes (int with float32 is float64 there). */
+export function numpyResultDtype(dts: (DType | null)[]): DType | null {
+  if (dts.some((d) => d === null)) return null;
+  if (dts.every((d) => d === dts[0])) return dts[0];
+  const has = (d: DType): boolean => dts.includes(d);
+  if (has('float64')) return 'float64';
+  if (has('float32')) return has('int32') || has('int64') ? 'float64' : dts.every((d) => d === 'float32' || d === 'uint8' || d === 'bool') ? 'float32' : null;
+  return dts.every((d) => d === 'int32' || d === 'int64') ? 'int64' : null;
 }
 
 function splitLike(a: OpArgs, mode: 'split' | 'chunk' | 'unbind' | 'tensor_split'): Value {
@@ -375,7 +421,10 @@ export function register(reg: OpRegistry): void {
   });
   reg.def(['torch.cat', 'torch.concat', 'torch.concatenate'], (a) => catLike(a, false));
   reg.def('torch.stack', (a) => catLike(a, true));
-  reg.def(['torch.hstack', 'torch.vstack'], () => tensor(null, null));
+  reg.def('torch.hstack', (a) => stackFamily(a, 'hstack'));
+  reg.def(['torch.vstack', 'torch.row_stack'], (a) => stackFamily(a, 'vstack'));
+  reg.def('torch.column_stack', (a) => stackFamily(a, 'column_stack'));
+  reg.def('torch.dstack', (a) => stackFamily(a, 'dstack'));
   reg.fnAndMethod(['split'], (a) => splitLike(a, 'split'));
   reg.fnAndMethod(['chunk'], (a) => splitLike(a, 'chunk'));
   reg.fnAndMethod(['unbind'], (a) => splitLike(a, 'unbind'));
