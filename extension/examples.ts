@@ -20,25 +20,48 @@ export function exampleUri(extensionUri: vscode.Uri, file: string): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'examples', file);
 }
 
+/** Where an example opens: in the active group, except when the active editor is not a text or notebook editor
+ *  (the walkthrough, whose buttons open examples): then in another group already open (the one the welcome put the
+ *  seed example in), or in a new group beside it — never covering the walkthrough. */
+function exampleColumn(): vscode.ViewColumn {
+  const groups = vscode.window.tabGroups;
+  const codeEditorActive = vscode.window.activeTextEditor !== undefined || vscode.window.activeNotebookEditor !== undefined;
+  if (!groups.activeTabGroup.activeTab || codeEditorActive) return vscode.ViewColumn.Active;
+  const other = groups.all.find((g) => g !== groups.activeTabGroup);
+  return other ? other.viewColumn : vscode.ViewColumn.Beside;
+}
+
 /** Opens the example in the editor that suits it and returns the URI it opened. */
 export async function openExample(extensionUri: vscode.Uri, file: string): Promise<vscode.Uri> {
   const uri = exampleUri(extensionUri, file);
+  const viewColumn = exampleColumn();
   if (file.endsWith('.ipynb')) {
     const notebook = await vscode.workspace.openNotebookDocument(uri);
-    await vscode.window.showNotebookDocument(notebook);
+    await vscode.window.showNotebookDocument(notebook, { viewColumn });
   } else {
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc);
+    await vscode.window.showTextDocument(doc, { viewColumn, preview: false });
   }
   return uri;
 }
 
+/** What the walkthrough's buttons may ask for besides opening: `{ "run": true }` runs the opened example. */
+export interface OpenExampleOptions {
+  run?: boolean;
+}
+
 /** Asks which example to open (or takes the one given) and opens it; undefined when the user cancels. */
-export async function pickAndOpenExample(extensionUri: vscode.Uri, file?: string): Promise<vscode.Uri | undefined> {
-  if (file) return openExample(extensionUri, file);
-  const picked = await vscode.window.showQuickPick(
-    EXAMPLES.map((e) => ({ label: e.file, description: e.title })),
-    { title: 'RNN Lens: Open Example', placeHolder: 'Choose an example to open' },
-  );
-  return picked ? openExample(extensionUri, picked.label) : undefined;
+export async function pickAndOpenExample(extensionUri: vscode.Uri, file?: string, options?: OpenExampleOptions): Promise<vscode.Uri | undefined> {
+  if (file !== undefined && !EXAMPLES.some((e) => e.file === file)) throw new Error(`there is no example named ${file}`);
+  let uri: vscode.Uri | undefined;
+  if (file) uri = await openExample(extensionUri, file);
+  else {
+    const picked = await vscode.window.showQuickPick(
+      EXAMPLES.map((e) => ({ label: e.file, description: e.title })),
+      { title: 'RNN Lens: Open Example', placeHolder: 'Choose an example to open' },
+    );
+    uri = picked ? await openExample(extensionUri, picked.label) : undefined;
+  }
+  if (uri && options?.run) await vscode.commands.executeCommand('rnnLens.runSelection');
+  return uri;
 }

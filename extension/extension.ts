@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { Log } from './log';
 import { COMMAND_IDS, registerCommand } from './commands';
-import { pickAndOpenExample } from './examples';
+import { pickAndOpenExample, type OpenExampleOptions } from './examples';
+import { welcomeOnFirstActivation } from './welcome';
 import { affectsRnnLens, readConfig, setInlayHintsEnabled } from './config';
 import { RunStatus } from './statusBar';
 import { runSelection, type RunSelectionArgs, type RunSelectionResult } from './run/runSelection';
@@ -65,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
       }),
     );
 
-    registerCommand(context, log, COMMAND_IDS.openExample, (file?: string) => pickAndOpenExample(context.extensionUri, file));
+    registerCommand(context, log, COMMAND_IDS.openExample, (file?: string, options?: OpenExampleOptions) => pickAndOpenExample(context.extensionUri, file, options));
     registerCommand(context, log, COMMAND_IDS.showLog, () => log.show());
     registerCommand(context, log, COMMAND_IDS.toggleInlayHints, async () => {
       const enabled = !readConfig().inlayHintsEnabled;
@@ -98,6 +99,11 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
     });
 
     diagnostics.refreshAll();
+    // Not awaited: activation stays quick; the walkthrough opens once the editors have settled.
+    welcomeOnFirstActivation(context).then(
+      (outcome) => log.info(`welcome walkthrough: ${outcome}`),
+      (err: unknown) => log.showError('opening the welcome walkthrough failed', err),
+    );
     const activationMs = performance.now() - started;
     log.info(`activated in ${activationMs.toFixed(1)} ms (version ${String(context.extension.packageJSON.version)})`);
     return { activationMs, isBusy: () => status.visible, onDidAnalyse: diagnostics.onDidAnalyse };

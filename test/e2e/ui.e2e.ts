@@ -52,7 +52,7 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     const workspace = join(stateDir, 'workspace');
     cpSync(join(REPO_ROOT, 'examples'), workspace, { recursive: true });
     installExtension(stateDir, VSIX);
-    server = await startCodeServer({ stateDir, workspace, settings: { 'editor.inlayHints.enabled': 'on', 'editor.minimap.enabled': false } });
+    server = await startCodeServer({ stateDir, workspace, settings: { 'editor.inlayHints.enabled': 'on', 'editor.minimap.enabled': false, 'rnnLens.walkthrough.openOnFirstInstall': false } });
     browser = await launchBrowser();
     page = await newWorkbenchPage(browser);
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
@@ -254,5 +254,11 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     assert.doesNotMatch(after, /RNNL001/);
     assert.doesNotMatch(await editorText(page), /last_step = output\[:, -1\]/);
     await screenshot(page, 'ui-rnnl001-quick-fix-applied');
+  });
+
+  test('rnnLens.walkthrough.openOnFirstInstall = false (this suite\'s profile): no walkthrough on the first activation', async () => {
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'Walkthrough: RNN Lens' }).count(), 0);
+    // (RNN Lens was active through every test above, in a fresh profile: the welcome would have opened by now)
+    assert.equal(await page.locator('.gettingStartedContainer').count(), 0);
   });
 });

@@ -18,6 +18,9 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** User settings written before start (merged over quiet defaults: no welcome page, no update checks). */
   settings?: Record<string, unknown>;
+  /** Port to listen on (a restart on the same port keeps the browser's origin, so its storage, the same); a free one
+   *  when not given. */
+  port?: number;
 }
 
 const QUIET_SETTINGS: Record<string, unknown> = {
@@ -100,7 +103,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 export async function startCodeServer(opts: CodeServerOptions, timeoutMs = 60_000): Promise<RunningCodeServer> {
   requireCodeServer();
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const extensionsDir = join(opts.stateDir, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
   const userDir = join(opts.stateDir, 'user', 'User');
