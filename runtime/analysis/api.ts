@@ -82,6 +82,9 @@ export interface AnalyzeOptions {
   lines?: { start: number; end: number };
   limits?: Partial<InterpreterLimits>;
   hooks?: InterpreterHooks;
+  /** reanalyze() replays the top-level statements an edit cannot affect (default true; false interprets the whole
+   *  module again, e.g. to measure the difference). */
+  statementReuse?: boolean;
 }
 
 export interface Analysis {
@@ -125,11 +128,18 @@ export function analyzeSource(source: SourceText, opts: AnalyzeOptions = {}, pre
 }
 
 /** A re-analysis after an edit: incremental parse, and the previous analysis's statement records for reuse. */
-function reanalyzeSource(source: SourceText, opts: AnalyzeOptions, previous: ParsedPython, changes: readonly TextChange[] | undefined, reuse: ReuseInput | undefined): Analysis {
+function reanalyzeSource(source: SourceText, opts: AnalyzeOptions, previous: ParsedPython, changes: readonly TextChange[] | undefined, reuse: ReuseInput | undefined, described: Map<Value, Described>): Analysis {
   const t0 = performance.now();
   const parsed = parsePython(source.text, previous, changes);
   const t1 = performance.now();
-  return new AnalysisImpl(source, parsed, opts, t1 - t0, reuse);
+  return new AnalysisImpl(source, parsed, opts, t1 - t0, reuse, described);
+}
+
+/** What a record shows of a binding's value (computed from the value alone). */
+interface Described {
+  body: RecordBody | null;
+  text: string;
+  label: string | null;
 }
 
 class AnalysisImpl implements Analysis {
@@ -139,6 +149,8 @@ class AnalysisImpl implements Analysis {
   readonly parseErrors: Diagnostic[] = [];
   readonly interpreter: Interpreter;
   readonly timings: { parseMs: number; interpretMs: number };
+  /** Descriptions by value object, for the next re-analysis. */
+  private readonly described = new Map<Value, Described>();
 
   constructor(
     readonly source: SourceText,
@@ -146,6 +158,7 @@ class AnalysisImpl implements Analysis {
     private readonly opts: AnalyzeOptions,
     parseMs: number,
     reuse?: ReuseInput,
+    previousDescribed?: Map<Value, Described>,
   ) {
     const t0 = performance.now();
     this.interpreter = new Interpreter(parsed, {
@@ -156,7 +169,8 @@ class AnalysisImpl implements Analysis {
     });
     this.interpreter.run();
     this.timings = { parseMs, interpretMs: performance.now() - t0 };
-    this.collect();
+    // a value object of the previous analysis is in the same state now unless something replayed was mutated
+    this.collect(this.interpreter.tainted ? undefined : previousDescribed);
   }
 
   /** A user-coordinates span of [from, to) in the analysed text. */
@@ -172,21 +186,26 @@ class AnalysisImpl implements Analysis {
     return s;
   }
 
-  private collect(): void {
+  private collect(previousDescribed: Map<Value, Described> | undefined): void {
     const lines = this.parsed.lines;
     const bindings = [...this.interpreter.bindings.values()].sort((p, q) => p.from - q.from);
     for (const b of bindings) {
       if (!b.recorded) continue;
-      const body = recordBody(b.snapshot);
+      let d = this.described.get(b.snapshot) ?? previousDescribed?.get(b.snapshot);
+      if (!d) {
+        const body = recordBody(b.snapshot);
+        const names = body ? rnnTupleNames(b.snapshot) : undefined;
+        const text = body ? describeValue(b.snapshot, names) : '';
+        d = { body, text, label: body ? inlayLabel(b.snapshot, names ? undefined : text) : null };
+      }
+      this.described.set(b.snapshot, d);
+      const { body, text, label } = d;
       if (!body) continue;
       const span = this.span(b.from, b.to);
       const shift = this.source.colShift(lines.position(b.from).line);
-      const names = rnnTupleNames(b.snapshot);
-      const text = describeValue(b.snapshot, names);
       const rec = { line: span.line, col: lines.byteColumn(b.from) + shift, name: b.name, ...body, span, text } as ShapeRecord;
       if (span.cell !== undefined) rec.cell = span.cell;
       this.records.push(rec);
-      const label = inlayLabel(b.snapshot, names ? undefined : text);
       if (label) {
         const h: InlayHint = { line: span.line, col: span.endCol, label };
         if (span.cell !== undefined) h.cell = span.cell;
@@ -268,8 +287,8 @@ class AnalysisImpl implements Analysis {
   reanalyze(text: string, changes?: readonly TextChange[]): Analysis {
     if (this.source.kind !== 'python' || this.opts.lines) return analyzePython(text, this.opts);
     const state = this.interpreter.reuseState;
-    const reuse = changes && state && !state.consumed ? { state, changes } : undefined;
-    return reanalyzeSource(pythonSource(text), this.opts, this.parsed, changes, reuse);
+    const reuse = changes && state && !state.consumed && this.opts.statementReuse !== false ? { state, changes } : undefined;
+    return reanalyzeSource(pythonSource(text), this.opts, this.parsed, changes, reuse, this.described);
   }
 }
 

@@ -10,7 +10,7 @@ import { ShapeError } from '../shape/dim';
 import type { ParsedPython } from '../python/parse';
 import type { CodeSpan } from '../steps/step';
 import { Scope, type ScopeWatch } from './scope';
-import { PositionMap, childValues, own, type BindingState, type ReuseInput, type ReuseState, type StatementRecord } from './reuse';
+import { PositionMap, childValues, own, sameImmutable, type BindingState, type Owners, type ReuseInput, type ReuseState, type StatementRecord } from './reuse';
 import type { InterpreterHooks, OpCall } from './hooks';
 import {
   NONE,
@@ -180,10 +180,13 @@ export class Interpreter implements ScopeWatch {
   private readonly records: StatementRecord[] = [];
   /** By statement index: its record was replayed (its values are the previous analysis's objects). */
   private readonly replayed: boolean[] = [];
-  /** The top-level statement that first bound a value to a module variable (or created a first instance). */
-  private readonly owners = new Map<Value, number>();
-  /** A replayed value was mutated: nothing after it may be replayed. */
-  private tainted = false;
+  /** The lineage of the top-level statement that first bound a value to a module variable (or created a first
+   *  instance); the previous analysis's map, extended. */
+  private owners: Owners = new WeakMap();
+  /** Lineage → index of its statement in this analysis. */
+  private readonly lineageIndex = new Map<object, number>();
+  /** A replayed value was mutated: nothing after it may be replayed (and descriptions of values cannot be reused). */
+  tainted = false;
   /** Nodes in this tree of functions created by replayed statements (fn.node is in an older tree). */
   private readonly fnNodes = new Map<FunctionValue, SyntaxNode>();
   /** Statements replayed / interpreted (for benchmarks and tests). */
@@ -215,6 +218,7 @@ export class Interpreter implements ScopeWatch {
     const prev = this.opts.reuse && !this.opts.reuse.state.consumed ? this.opts.reuse : null;
     if (prev) prev.state.consumed = true;
     const module = prev ? prev.state.module : new Scope('module', null);
+    if (prev) this.owners = prev.state.owners;
     module.vars.clear();
     module.globalNames.clear();
     module.vars.set('__name__', str('__main__'));
@@ -231,7 +235,7 @@ export class Interpreter implements ScopeWatch {
     } finally {
       module.watch = null;
     }
-    this.reuseState = this.exhausted || this.stopped ? null : { records: this.records, module, consumed: false };
+    this.reuseState = this.exhausted || this.stopped ? null : { records: this.records, module, consumed: false, owners: this.owners };
     return module;
   }
 
@@ -254,7 +258,7 @@ export class Interpreter implements ScopeWatch {
     const rec: StatementRecord = {
       from: s.from, to: s.to, shift: 0, lo: s.from, hi: s.to,
       reads: new Map(), writes: new Map(), bindingsBefore: new Map(), bindingsAfter: new Map(), usesBefore: new Map(), usesAfter: new Map(),
-      diags: [], opSites: [], called: [], defined: [], instances: [], fns: [], steps: 0, clean: true,
+      diags: [], opSites: [], called: [], defined: [], instances: [], fns: [], steps: 0, clean: true, lineage: {},
     };
     const sites0 = this.opSites.length;
     const defined0 = this.defined.length;
@@ -302,8 +306,9 @@ export class Interpreter implements ScopeWatch {
     }
     rec.lo = lo;
     rec.hi = hi;
-    own(this.owners, rec.writes.values(), index);
-    own(this.owners, rec.instances.map(([, obj]) => obj), index);
+    own(this.owners, rec.writes.values(), rec.lineage);
+    own(this.owners, rec.instances.map(([, obj]) => obj), rec.lineage);
+    this.lineageIndex.set(rec.lineage, index);
     this.records.push(rec);
     this.replayed.push(false);
     return c;
@@ -313,7 +318,10 @@ export class Interpreter implements ScopeWatch {
    *  would (the conditions of runtime/interp/reuse.ts); false when it must be interpreted. */
   private replay(r: StatementRecord, d: number, index: number, module: Scope): boolean {
     if (this.tainted || !r.clean || this.exhausted || this.steps + r.steps > this.limits.maxSteps) return false;
-    for (const [name, v] of r.reads) if (module.vars.get(name) !== v) return false;
+    for (const [name, v] of r.reads) {
+      const cur = module.vars.get(name);
+      if (cur !== v && !(cur && v && sameImmutable(cur, v))) return false;
+    }
     for (const [k, before] of r.bindingsBefore) if (!sameBindingState(this.bindings.get(k + d), before, d)) return false;
     for (const [k, before] of r.usesBefore) {
       const cur = this.uses.get(k + d);
@@ -335,8 +343,8 @@ export class Interpreter implements ScopeWatch {
     for (const [cls, obj] of r.instances) if (!this.instances.has(cls)) this.instances.set(cls, obj);
     r.fns.forEach((f, j) => this.fnNodes.set(f.fn, nodes[j]));
     this.steps += r.steps;
-    own(this.owners, r.writes.values(), index);
-    own(this.owners, r.instances.map(([, obj]) => obj), index);
+    // its values are owned already (the owners map is the previous analysis's)
+    this.lineageIndex.set(r.lineage, index);
     this.records.push({ ...r, shift: d, clean: true });
     this.replayed.push(true);
     this.reuseStats.replayed++;
@@ -377,11 +385,16 @@ export class Interpreter implements ScopeWatch {
    *  statement's record (and the current one) unusable, and if the value was replayed, stops reuse. */
   private noteMutation(v: Value | undefined): void {
     if (!v || !this.recording) return;
-    const owner = this.owners.get(v);
-    if (owner === undefined) return;
-    this.records[owner].clean = false;
+    const lineage = this.owners.get(v);
+    if (lineage === undefined) return;
     if (this.rec) this.rec.clean = false;
-    if (this.replayed[owner]) this.tainted = true;
+    const owner = this.lineageIndex.get(lineage);
+    // (a value of a statement not in this analysis cannot be reached; if it is, reuse stops)
+    if (owner === undefined) this.tainted = true;
+    else {
+      this.records[owner].clean = false;
+      if (this.replayed[owner]) this.tainted = true;
+    }
   }
 
   /** A value and what it holds directly (an op may change a module's submodule list, an object's attribute). */

@@ -6,7 +6,8 @@
 //   - its text is unchanged (its whole range lies outside the edit) and so is every position it recorded
 //     (bindings and uses inside the functions it called may lie elsewhere in the file);
 //   - every module variable it read holds the very same value object as in the previous analysis (values created
-//     by a statement that is interpreted again are new objects, so a change flows on to every reader);
+//     by a statement that is interpreted again are new objects, so a change flows on to every reader), or an equal
+//     value without mutable state (a module namespace, a number, a string, a library function);
 //   - it was "clean" in the previous analysis: it mutated no object that existed before it, and nothing it
 //     created was mutated by a later statement (objects are owned by the statement that first bound them to a
 //     module variable: `ownerOf`; every mutation site of the interpreter reports to `noteMutation`);
@@ -80,7 +81,13 @@ export interface StatementRecord {
   fns: { fn: FunctionValue; from: number; to: number }[];
   steps: number;
   clean: boolean;
+  /** Stays the same through replays: what owns this statement's values (see Owners). */
+  lineage: object;
 }
+
+/** Which statement's lineage owns a value (first bound it to a module variable / created a first instance).
+ *  Carried from analysis to analysis: replayed values keep their owner without walking them again. */
+export type Owners = WeakMap<Value, object>;
 
 /** The records of one analysis, handed to the next (once). */
 export interface ReuseState {
@@ -89,6 +96,7 @@ export interface ReuseState {
   module: Scope;
   /** Taken by a re-analysis (it refills the module scope): a second re-analysis from the same one starts afresh. */
   consumed: boolean;
+  owners: Owners;
 }
 
 /** The previous analysis's records and the edit between its text and this one. */
@@ -207,15 +215,37 @@ export function isImmutable(v: Value): boolean {
   }
 }
 
-/** Owns every not yet owned value reachable from `roots` for statement `index` (iterative: deep graphs). */
-export function own(owners: Map<Value, number>, roots: Iterable<Value>, index: number): void {
+/** Whether two values that have no mutable state are the same value (an import or constant statement interpreted
+ *  again makes new but equal objects: readers of them may still be replayed). */
+export function sameImmutable(a: Value, b: Value): boolean {
+  switch (a.k) {
+    case 'ns':
+      return b.k === 'ns' && a.path === b.path;
+    case 'int':
+      return b.k === 'int' && a.v === b.v && a.sym === b.sym;
+    case 'float':
+    case 'str':
+    case 'bool':
+      return b.k === a.k && a.v === (b as typeof a).v;
+    case 'none':
+      return b.k === 'none';
+    case 'builtin':
+      // a library function (`from torch.nn.utils.rnn import pad_sequence`), not a bound method
+      return b.k === 'builtin' && a.self === undefined && b.self === undefined && a.name === b.name;
+    default:
+      return false;
+  }
+}
+
+/** Owns every not yet owned value reachable from `roots` for a statement's lineage (iterative: deep graphs). */
+export function own(owners: Owners, roots: Iterable<Value>, lineage: object): void {
   const stack: Value[] = [];
   for (const r of roots) stack.push(r);
   const kids: Value[] = [];
   while (stack.length) {
     const v = stack.pop()!;
     if (isImmutable(v) || owners.has(v)) continue;
-    owners.set(v, index);
+    owners.set(v, lineage);
     kids.length = 0;
     childValues(v, kids);
     for (const k of kids) stack.push(k);

@@ -2,7 +2,7 @@
 // incremental (a re-parse after an edit reuses the unchanged parts of the previous tree through TreeFragment), pure
 // JavaScript (runs in Node, the extension host and a browser). Also the offset ↔ line/column index used everywhere.
 import { parser } from '@lezer/python';
-import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
+import { Tree, TreeFragment, type SyntaxNode } from '@lezer/common';
 
 export interface ParseError {
   /** 1-based line, 0-based column (UTF-16) in the parsed text. */
@@ -15,9 +15,37 @@ export interface ParseError {
 
 /** Offset → (line, col) over one text, by binary search over the line starts. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  private readonly starts: number[];
+  /** `starts` (the line starts) when the caller has them (an edit within lines: LineIndex.afterEdit). */
+  constructor(
+    readonly text: string,
+    starts?: number[],
+  ) {
+    if (starts) this.starts = starts;
+    else {
+      this.starts = [0];
+      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    }
+  }
+
+  /** The index of `text`, the previous text after `changes`, from the previous index: when no change removes or
+   *  inserts a line break, line starts after a change just move by its length difference. Null otherwise. */
+  static afterEdit(previous: LineIndex, text: string, changes: readonly TextChange[]): LineIndex | null {
+    for (const c of changes) {
+      if (previous.text.slice(c.fromA, c.toA).includes('\n') || text.slice(c.fromB, c.toB).includes('\n')) return null;
+    }
+    const sorted = [...changes].sort((a, b) => a.fromA - b.fromA);
+    const starts = previous.starts.slice();
+    let k = 0;
+    let shift = 0;
+    for (let i = 0; i < starts.length; i++) {
+      while (k < sorted.length && sorted[k].fromA < starts[i]) {
+        shift += sorted[k].toB - sorted[k].fromB - (sorted[k].toA - sorted[k].fromA);
+        k++;
+      }
+      starts[i] += shift;
+    }
+    return new LineIndex(text, starts);
   }
   get lineCount(): number {
     return this.starts.length;
@@ -91,27 +119,28 @@ function neutralizeDeepNesting(text: string): { text: string; regions: { from: n
   let depth = 0;
   let outerOpen = -1;
   let tooDeep = false;
-  let quote: string | null = null;
+  let quote = 0;
+  // char codes (this scan runs on every parse): 92 \\, 10 \n, 35 #, 34 ", 39 ', 40 ( 91 [ 123 {, 41 ) 93 ] 125 }
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
+    const ch = text.charCodeAt(i);
     if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote || (ch === '\n' && quote.length === 1)) quote = null;
+      if (ch === 92) i++;
+      else if (ch === quote || ch === 10) quote = 0;
       continue;
     }
-    if (ch === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
+    if (ch === 35) {
+      while (i < text.length && text.charCodeAt(i) !== 10) i++;
       continue;
     }
-    if (ch === '"' || ch === "'") {
+    if (ch === 34 || ch === 39) {
       quote = ch;
       continue;
     }
-    if (ch === '(' || ch === '[' || ch === '{') {
+    if (ch === 40 || ch === 91 || ch === 123) {
       if (depth === 0) outerOpen = i;
       depth++;
       if (depth > MAX_BRACKET_DEPTH) tooDeep = true;
-    } else if (ch === ')' || ch === ']' || ch === '}') {
+    } else if (ch === 41 || ch === 93 || ch === 125) {
       depth = Math.max(0, depth - 1);
       if (depth === 0 && tooDeep) {
         regions.push({ from: text.lastIndexOf('\n', outerOpen) + 1, to: i + 1 });
@@ -130,14 +159,44 @@ function neutralizeDeepNesting(text: string): { text: string; regions: { from: n
   return { text: out + text.slice(pos), regions };
 }
 
+/** Whether an edit leaves the bracket/string/comment structure that neutralizeDeepNesting scans as it was: no
+ *  change removes or inserts a bracket, quote, #, backslash or line break, or follows a backslash. */
+function keepsNesting(previous: string, text: string, changes: readonly TextChange[]): boolean {
+  const special = /[()[\]{}#"'\\\n\r]/;
+  return changes.every((c) => !special.test(previous.slice(c.fromA, c.toA)) && !special.test(text.slice(c.fromB, c.toB)) && previous.charCodeAt(c.fromA - 1) !== 92);
+}
+
+/** Error node types of the Python grammar, by type id. */
+const ERROR_TYPES: boolean[] = parser.nodeSet.types.map((t) => t.isError);
+
+/** Whether the tree has an error node anywhere: a scan of the tree buffers' type ids, much cheaper than a cursor
+ *  walk (which then finds and locates them). */
+function hasErrorNode(tree: Tree): boolean {
+  const stack: Tree[] = [tree];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (ERROR_TYPES[t.type.id]) return true;
+    for (const c of t.children) {
+      if (c instanceof Tree) stack.push(c);
+      else {
+        const buf = c.buffer;
+        for (let i = 0; i < buf.length; i += 4) if (ERROR_TYPES[buf[i]]) return true;
+      }
+    }
+  }
+  return false;
+}
+
 export function parsePython(originalText: string, previous?: ParsedPython, changes?: readonly TextChange[]): ParsedPython {
-  const deep = neutralizeDeepNesting(originalText);
+  // a previous text without deep nesting and an edit that cannot change nesting: no need to scan again
+  const unchangedNesting = previous && changes && !previous.errors.some((e) => e.message.startsWith('expression nested')) && keepsNesting(previous.text, originalText, changes);
+  const deep = unchangedNesting ? { text: originalText, regions: [] } : neutralizeDeepNesting(originalText);
   const text = deep.text;
   let fragments: readonly TreeFragment[] | undefined;
   if (previous && changes && deep.regions.length === 0 && safeForIncremental(previous, text, changes)) {
     fragments = TreeFragment.applyChanges(previous.fragments, changes);
   }
-  const lines = new LineIndex(text);
+  const lines = (previous && changes && LineIndex.afterEdit(previous.lines, text, changes)) || new LineIndex(text);
   const errors: ParseError[] = [];
   for (const r of deep.regions) {
     const { line, col } = lines.position(r.from);
@@ -150,6 +209,10 @@ export function parsePython(originalText: string, previous?: ParsedPython, chang
     if (!(e instanceof RangeError)) throw e;
     errors.push({ line: 1, col: 0, from: 0, to: 0, message: 'the file is too deeply nested to parse: not analysed' });
     tree = parser.parse('');
+  }
+  if (!hasErrorNode(tree)) {
+    if (fragments && errors.length > deep.regions.length) return parsePython(originalText);
+    return { text, tree, lines, errors, fragments: TreeFragment.addTree(tree, fragments ?? []) };
   }
   const cursor = tree.cursor();
   // iterative walk: deeply nested input must not overflow the stack

@@ -1,14 +1,13 @@
-// Shape engine benchmark (issue 4): a generated 1,000-line RNN module analysed cold and warm, a one-line edit
-// re-analysed incrementally (lezer TreeFragments), and PyTorch executing the same module (the tracer's ground truth
-// path) for a ratio. Rewrites only the <!-- section:shapes --> … <!-- /section:shapes --> part of docs/benchmarks.md.
+// Shape engine benchmark (issue 4): a generated 1,000-line RNN module analysed cold and warm, four kinds of one-line
+// edits re-analysed (incremental parse + statement reuse) with and without reuse, wall and process CPU time with the
+// machine load, and PyTorch executing the same module (the tracer's ground truth path) for a ratio. Rewrites only the <!-- section:shapes --> … <!-- /section:shapes --> part of docs/benchmarks.md.
 //   node --import tsx test/bench/shapes.ts      (also run by `npm run bench`)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzePython } from '../../runtime/analysis/api';
-
-const root = join(__dirname, '../..');
+import { analyzePython, type Analysis } from '../../runtime/analysis/api';
+import { benchmarksFile, writeBenchSection } from './report';
 
 /** One ~25-line block of typical RNN code; `i` makes names unique. */
 function block(i: number): string {
@@ -67,69 +66,102 @@ function torchMs(text: string): number | null {
   return r.status === 0 ? Number(r.stdout.trim()) : null;
 }
 
+interface Sample {
+  wall: number;
+  cpu: number;
+}
+
+/** Wall and process CPU time of one call. */
+function timed<T>(f: () => T): { result: T; sample: Sample } {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const result = f();
+  return { result, sample: { wall: performance.now() - t, cpu: cpuMs(c) } };
+}
+
+/** One kind of edit, applied and undone alternately: `edit` and `undo` are the two texts' changes. */
+interface EditKind {
+  label: string;
+  at: number;
+  removed: string;
+  inserted: string;
+}
+
+/** Re-analyses `kind`'s edit and its undo alternately `n` times from `first` (each from the previous result). */
+function runEdits(text: string, kind: EditKind, n: number, statementReuse: boolean): { samples: Sample[]; replayed: number[]; interpreted: number[] } {
+  const edited = text.slice(0, kind.at) + kind.inserted + text.slice(kind.at + kind.removed.length);
+  const forward = { fromA: kind.at, toA: kind.at + kind.removed.length, fromB: kind.at, toB: kind.at + kind.inserted.length };
+  const back = { fromA: kind.at, toA: kind.at + kind.inserted.length, fromB: kind.at, toB: kind.at + kind.removed.length };
+  let prev: Analysis = analyzePython(text, { statementReuse });
+  const samples: Sample[] = [];
+  const replayed: number[] = [];
+  const interpreted: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [t, change] = i % 2 === 0 ? [edited, forward] : [text, back];
+    const from = prev;
+    const { result, sample } = timed(() => from.reanalyze(t, [change]));
+    samples.push(sample);
+    replayed.push(result.interpreter.reuseStats.replayed);
+    interpreted.push(result.interpreter.reuseStats.interpreted);
+    prev = result;
+  }
+  return { samples, replayed, interpreted };
+}
+
+function fmt(samples: Sample[]): [string, string] {
+  return [`${median(samples.map((x) => x.wall)).toFixed(1)} ms`, `${median(samples.map((x) => x.cpu)).toFixed(1)} ms`];
+}
+
 function main(): void {
   const text = module1000();
   const lines = text.split('\n').length;
-  const t0 = performance.now();
-  const first = analyzePython(text);
-  const coldMs = performance.now() - t0;
-  const warm: number[] = [];
+  const loadStart = loadavg()[0];
+  const cold = timed(() => analyzePython(text));
+  const first = cold.result;
+  const warm: Sample[] = [];
   const parse: number[] = [];
-  const interp: number[] = [];
-  const warmCpu: number[] = [];
   for (let i = 0; i < 20; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    const a = analyzePython(text);
-    warm.push(performance.now() - t);
-    warmCpu.push(cpuMs(c));
-    parse.push(a.timings.parseMs);
-    interp.push(a.timings.interpretMs);
+    const { result, sample } = timed(() => analyzePython(text));
+    warm.push(sample);
+    parse.push(result.timings.parseMs);
   }
-  // one-line edit: change a hidden size in the middle of the module, re-analyse incrementally
-  const at = text.indexOf('Encoder20(10, 8, 6)') + 'Encoder20(10, 8, '.length;
-  const edits: number[] = [];
-  const editParse: number[] = [];
-  const editCpu: number[] = [];
-  let prev = first;
-  for (let i = 0; i < 20; i++) {
-    const digit = String(5 + (i % 3));
-    const edited = text.slice(0, at) + digit + text.slice(at + 1);
-    const t = performance.now();
-    const c = process.cpuUsage();
-    const b = prev.reanalyze(edited, [{ fromA: at, toA: at + 1, fromB: at, toB: at + 1 }]);
-    edits.push(performance.now() - t);
-    editCpu.push(cpuMs(c));
-    editParse.push(b.timings.parseMs);
-    prev = b;
-  }
-  const torch = torchMs(text);
-  const rows = [
-    ['1,000-line module, cold (first analysis in the process)', `${coldMs.toFixed(1)} ms`, '—'],
-    ['1,000-line module, warm (median of 20)', `${median(warm).toFixed(1)} ms (parse ${median(parse).toFixed(1)} + interpret/collect ${(median(warm) - median(parse)).toFixed(1)})`, '≤ 50 ms'],
-    ['one-line edit re-analysed (incremental parse, median of 20)', `${median(edits).toFixed(1)} ms (parse ${median(editParse).toFixed(1)})`, '≤ 10 ms'],
-    ['CPU time of the process per warm analysis / per edit (median of 20; less sensitive to machine load)', `${median(warmCpu).toFixed(1)} ms / ${median(editCpu).toFixed(1)} ms`, '—'],
-    ['PyTorch executing the same module (median of 7, 1 thread)', torch === null ? 'n/a' : `${torch.toFixed(1)} ms`, '—'],
+  const mid = text.indexOf('enc20 = Encoder20(10, 8, 6)');
+  const kinds: EditKind[] = [
+    { label: 'a digit in a module-level call, mid-file (`Encoder20(10, 8, 6)` → 5)', at: mid + 'enc20 = Encoder20(10, 8, '.length, removed: '6', inserted: '5' },
+    { label: 'a character typed in a method body, mid-file (`final` → `finalx` in Encoder20.forward)', at: text.indexOf('final = ', text.indexOf('class Encoder20')) + 'final'.length, removed: '', inserted: 'x' },
+    { label: 'a new line inserted mid-file (line breaks: full parse)', at: text.indexOf('\n', mid) + 1, removed: '', inserted: 'extra = torch.zeros(3)\n' },
+    { label: 'a comment added to the first import line', at: 'import torch'.length, removed: '', inserted: '  # the library' },
   ];
-  const ratio = torch === null ? '' : `Static analysis of the module takes ${(median(warm) / torch).toFixed(2)}× the time PyTorch needs to run it.\n`;
-  const section = [
-    '<!-- section:shapes -->',
+  const edits = kinds.map((k) => ({ kind: k, ...runEdits(text, k, 20, true) }));
+  const baseline = runEdits(text, kinds[0], 20, false);
+  const torch = torchMs(text);
+  const loadEnd = loadavg()[0];
+  const [warmWall, warmCpu] = fmt(warm);
+  const rows = [
+    ['1,000-line module, cold (first analysis in the process)', `${cold.sample.wall.toFixed(1)} ms`, `${cold.sample.cpu.toFixed(1)} ms`, '—'],
+    [`1,000-line module, warm (median of 20; parse ${median(parse).toFixed(1)} ms wall)`, warmWall, warmCpu, '≤ 50 ms'],
+    ...edits.map((e) => [
+      `edit + undo re-analysed: ${e.kind.label} (median of 20; replayed / interpreted statements ${median(e.replayed)} / ${median(e.interpreted)})`,
+      ...fmt(e.samples),
+      '≤ 10 ms',
+    ]),
+    [`the first edit without statement reuse (statementReuse: false, as before this cache: incremental parse, whole module interpreted)`, ...fmt(baseline.samples), '—'],
+    ['PyTorch executing the same module (median of 7, 1 thread)', torch === null ? 'n/a' : `${torch.toFixed(1)} ms`, '—', '—'],
+  ];
+  const ratio = torch === null ? '' : `Static analysis of the module takes ${(median(warm.map((x) => x.wall)) / torch).toFixed(2)}× the wall time PyTorch needs to run it.\n\n`;
+  const body = [
     '## Shape engine (`rnn-lens shapes`, runtime/analysis)',
     '',
-    `A generated ${lines}-line module (${first.records.length} records: encoder classes with packed bidirectional LSTMs, data prep, calls); node ${process.version}; \`node --import tsx test/bench/shapes.ts\` (${new Date().toISOString().slice(0, 10)}, 2-core machine shared with other jobs: load average ${loadavg()[0].toFixed(1)} at the end of the run).`,
+    `A generated ${lines}-line module (${first.records.length} records: encoder classes with packed bidirectional LSTMs, data prep, calls); node ${process.version}; \`node --import tsx test/bench/shapes.ts\` (${new Date().toISOString().slice(0, 10)}). The machine has 2 cores shared with other jobs: load average (1 min) ${loadStart.toFixed(1)} at the start of the run, ${loadEnd.toFixed(1)} at the end. Wall time suffers from that load; the process CPU time (user + system, all threads incl. parallel GC) much less.`,
     '',
-    '| measure | time | goal |',
-    '|---|---|---|',
+    '| measure | wall | CPU | goal |',
+    '|---|---|---|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    `${ratio}The re-analysis after an edit reuses the previous parse tree (lezer TreeFragment; an edit touching a line break or indentation, or a parse with syntax errors, re-parses from scratch because lezer's indentation tracking can otherwise nest reused fragments differently) but interprets the whole module again: the interpreter has no per-function cache yet (functions are re-run with their argument values), so the edit cost is the interpretation of the module (about half of a warm full analysis; the other half is lezer's parse). Profile (--cpu-prof, warm): lezer parse ≈ 40 % of a full analysis, interpretation ≈ 35 %, collecting records/hovers ≈ 10 %, gotcha passes ≈ 5 %, garbage collection ≈ 15 %.`,
-    '<!-- /section:shapes -->',
+    `${ratio}A re-analysis after an edit re-parses incrementally (lezer TreeFragment; an edit touching a line break or indentation, or a parse with syntax errors, re-parses from scratch) and replays the top-level statements the edit cannot affect (runtime/interp/reuse.ts): a statement is interpreted again only when its text changed, a module variable it reads holds a different value, a value it created was mutated later, or the binding/use states it touched differ; values created by an interpreted statement are new objects, so the change flows on to exactly the statements that read them. Records, hovers and diagnostics equal a fresh analysis (test/unit/shape-reanalyze*.test.ts). What an edit still costs: the incremental parse, replaying ~300 statement records into fresh binding/use tables, the gotcha pass over the whole tree and the record list.`,
   ].join('\n');
-  const file = join(root, 'docs', 'benchmarks.md');
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const re = /<!-- section:shapes -->[\s\S]*?<!-- \/section:shapes -->/;
-  writeFileSync(file, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}\n`);
-  process.stdout.write(`${section}\n\nwritten to ${file}\n`);
+  const section = writeBenchSection('shapes', body);
+  process.stdout.write(`${section}\n\nwritten to ${benchmarksFile}\n`);
 }
 
 if (require.main === module) main();

@@ -296,6 +296,27 @@ t = torch.zeros(m)
     ],
   },
   {
+    name: 'edits of import lines and constants (equal new values vs changed ones)',
+    code: `import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import pad_sequence
+
+K = 3
+a = torch.zeros(K, 2)
+seqs = [torch.ones(2), torch.ones(4)]
+b = pad_sequence(seqs, batch_first=True)
+lin = nn.Linear(2, K)
+c = lin(a)
+`,
+    edits: [
+      { find: 'import torch\n', replace: 'import torch  # the library\n', expect: { name: 'c', text: 'Tensor[float32] (3, 3)' } },
+      { find: 'K = 3', replace: 'K = 3  # rows', expect: { name: 'c', text: 'Tensor[float32] (3, 3)' } },
+      { find: 'import torch.nn as nn', replace: 'import torch.nn as nnx', expect: { name: 'b', text: 'Tensor[float32] (2, 4)' } },
+      { find: 'batch_first=True', replace: 'batch_first=False', expect: { name: 'b', text: 'Tensor[float32] (4, 2)' } },
+      { find: 'from torch.nn.utils.rnn import pad_sequence', replace: 'from torch.nn.utils.rnn import pack_sequence' },
+    ],
+  },
+  {
     name: 'dataclass and a nn.ModuleList grown by a later statement',
     code: `${HEAD}
 from dataclasses import dataclass
