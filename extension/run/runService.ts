@@ -53,9 +53,16 @@ export class RunService implements vscode.Disposable {
     if (old && old.options.threads === config.threads && old.options.memoryMb === memoryMb) return old;
     if (old) {
       this.log(`run worker settings changed (threads ${config.threads}, heap ${memoryMb} MB): a new worker takes the next runs`);
-      void old.disposeWhenIdle();
+      void old.disposeWhenIdle('its settings changed');
     }
-    this.client = new RunWorkerClient({ workerPath: this.workerPath, threads: config.threads, memoryMb, prewarm: RunService.hostBackend(config) === 'wasm', log: this.log });
+    this.client = new RunWorkerClient({
+      workerPath: this.workerPath,
+      threads: config.threads,
+      memoryMb,
+      prewarm: RunService.hostBackend(config) === 'wasm',
+      firstWorkerNumber: (old?.workersStarted ?? 0) + 1,
+      log: this.log,
+    });
     return this.client;
   }
 

@@ -28,6 +28,9 @@ export interface RunWorkerClientOptions {
   cancelGraceMs?: number;
   /** time over the run's own limit before an unanswered run's worker is terminated (default 5000 ms) */
   timeoutGraceMs?: number;
+  /** number of this client's first worker in the logs and replies (default 1; a service with several clients in
+   *  turn keeps counting) */
+  firstWorkerNumber?: number;
   /** where worker life-cycle lines go (the output channel in the extension) */
   log?: (line: string) => void;
 }
@@ -70,16 +73,19 @@ const DEFAULT_TIMEOUT_GRACE_MS = 5000;
 
 export class RunWorkerClient {
   private live: LiveWorker | null = null;
-  private generation = 0;
+  private generation: number;
   private nextId = 1;
   private current: Pending | null = null;
   /** runs go to the worker one after another */
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
-  constructor(readonly options: RunWorkerClientOptions) {}
+  constructor(readonly options: RunWorkerClientOptions) {
+    this.generation = (options.firstWorkerNumber ?? 1) - 1;
+  }
 
-  /** Workers started so far (a crash, a terminate or a dispose means the next run starts another). */
+  /** Number of the last worker started (firstWorkerNumber - 1 before any); a crash, a terminate or a dispose means
+   *  the next run starts another. */
   get workersStarted(): number {
     return this.generation;
   }
@@ -105,19 +111,20 @@ export class RunWorkerClient {
     if (!live) return;
     live.stopping = reason;
     this.live = null;
+    this.log(`run worker ${live.generation} stopped: ${reason}`);
     this.failCurrent(new RunWorkerError(reason));
     await live.worker.terminate();
   }
 
   /** Disposes after the runs already asked for have ended. */
-  async disposeWhenIdle(): Promise<void> {
+  async disposeWhenIdle(reason: string): Promise<void> {
     await this.queue;
-    await this.dispose();
+    await this.dispose(reason);
   }
 
-  async dispose(): Promise<void> {
+  async dispose(reason = 'RNN Lens is shutting down: the run was stopped'): Promise<void> {
     this.disposed = true;
-    await this.terminate('RNN Lens is shutting down: the run was stopped');
+    await this.terminate(reason);
   }
 
   private ensureWorker(): LiveWorker {
