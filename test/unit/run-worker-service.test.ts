@@ -27,6 +27,7 @@ const config = (over: Partial<RnnLensConfig> = {}): RnnLensConfig => ({
   threads: 1,
   runMaxElements: 10_000_000,
   runTimeoutMs: 30_000,
+  walkthroughOnFirstInstall: false,
   ...over,
 });
 
