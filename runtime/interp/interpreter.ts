@@ -119,7 +119,7 @@ const MUTATING_OPS = new Set([
   'list.append', 'list.extend', 'list.insert', 'list.pop', 'list.reverse', 'list.sort', 'list.clear', 'list.remove',
   'dict.setdefault', 'dict.update', 'dict.pop', 'dict.popitem', 'dict.clear',
   'set.add', 'set.update', 'set.discard', 'set.remove', 'set.pop', 'set.clear',
-  'Module.register',
+  'Module.register', 'rnn.unpad_sequence', 'argparse.ArgumentParser.add_argument', 'argparse.ArgumentParser.set_defaults',
 ]);
 function mutatesReceiver(op: string): boolean {
   if (MUTATING_OPS.has(op)) return true;

@@ -416,8 +416,10 @@ export function sameValue(a: Value, b: Value, depth = 0): boolean {
   if (a.k !== b.k || depth > 8) return false;
   switch (a.k) {
     case 'tensor': {
+      // known data is part of the value (a loop target's 0-d length tensor is 8, then 4, then 6)
       const t = b as TensorValueA;
-      return a.dtype === t.dtype && sameDims(a.shape, t.shape);
+      if (!!a.data !== !!t.data || (a.data && t.data && !sameData(a.data, t.data))) return false;
+      return a.dtype === t.dtype && sameDims(a.shape, t.shape) && !!a.numpy === !!t.numpy;
     }
     case 'packed': {
       const p = b as PackedValueA;

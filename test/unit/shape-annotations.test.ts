@@ -10,11 +10,17 @@
 //   # shape: ?                    unknowable: no record, or one without a fully known shape
 //   # shape: unstable             changes between executions: not checked
 //   # error: <substring>          a shape error whose message contains the substring, located on the line
+//   # joined: n=int value=? x=[?, 2] float32 t=[] int64 value=5
+//                                 the value a hover shows for each name bound on the line (a loop target, a name
+//                                 assigned in a loop or a function called twice) is the join over every execution
+//                                 (annotate_joined.py: `?` = differs between executions, so the engine must not
+//                                 claim a number there; a number must be matched exactly)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzePython, type ShapeRecord } from '../../runtime/analysis/api';
+import type { Value } from '../../runtime/interp/values';
 
 const dir = join(__dirname, '..', 'fixtures', 'shape-tests');
 
@@ -142,6 +148,38 @@ function checkSpec(spec: Spec, rec: Record<string, unknown> | undefined, where: 
   }
 }
 
+type JoinedSpec =
+  | { kind: 'int'; value: number | '?' }
+  | { kind: 'tensor'; dims: (number | string | '?')[]; dtype: string; value: number | '?' | null };
+
+/** `n=int value=? x=[?, 2] float32 t=[] int64 value=5` → per-name specs. */
+function parseJoined(text: string): Map<string, JoinedSpec> {
+  const out = new Map<string, JoinedSpec>();
+  const re = /(\w+)=(int value=(\?|-?\d+)|\[([^\]]*)\] (\w+)(?: value=(\?|-?[\d.]+))?)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[2].startsWith('int')) out.set(m[1], { kind: 'int', value: m[3] === '?' ? '?' : Number(m[3]) });
+    else out.set(m[1], { kind: 'tensor', dims: parseDims(`[${m[4]}]`), dtype: m[5], value: m[6] === undefined ? null : m[6] === '?' ? '?' : Number(m[6]) });
+  }
+  return out;
+}
+
+function checkJoined(spec: JoinedSpec, v: Value | null, where: string): void {
+  assert.ok(v, `${where}: no value to hover`);
+  if (spec.kind === 'int') {
+    assert.equal(v.k, 'int', `${where}: ${v.k} instead of int`);
+    if (v.k !== 'int') return;
+    if (spec.value === '?') assert.equal(v.v, null, `${where}: the value differs between executions, the engine claims ${v.v}`);
+    else assert.equal(v.v, spec.value, `${where}: value`);
+    return;
+  }
+  assert.equal(v.k, 'tensor', `${where}: ${v.k} instead of a tensor`);
+  if (v.k !== 'tensor') return;
+  checkDims(spec.dims, v.shape, where);
+  assert.equal(v.dtype, spec.dtype, `${where}: dtype`);
+  if (spec.value === '?') assert.equal(v.data, undefined, `${where}: the data differs between executions, the engine claims ${v.data?.toArray()}`);
+  else if (typeof spec.value === 'number') assert.deepEqual(v.data?.toArray(), [spec.value], `${where}: value`);
+}
+
 const files = readdirSync(dir).filter((f) => f.endsWith('.py')).sort();
 
 test('there are annotated shape tests', () => {
@@ -171,6 +209,16 @@ for (const file of files) {
         const rec = name === '' ? recs[0] : recs.find((r) => r.name === name);
         const { span: _s, text: _t, ...body } = rec ?? ({} as ShapeRecord);
         checkSpec(spec, rec ? (body as Record<string, unknown>) : undefined, `${file}:${ln}${name ? ` ${name}` : ''}`);
+        checked++;
+      }
+    });
+    text.split('\n').forEach((line, i) => {
+      const joined = /#\s*joined:\s*(\w+=.+)$/.exec(line);
+      if (!joined) return;
+      for (const [name, spec] of parseJoined(joined[1])) {
+        const col = new RegExp(`\\b${name}\\b`).exec(line)?.index ?? -1;
+        assert.ok(col >= 0, `${file}:${i + 1}: ${name} is not on the line`);
+        checkJoined(spec, a.valueAt(i + 1, col), `${file}:${i + 1} ${name}`);
         checked++;
       }
     });

@@ -198,6 +198,12 @@ export function nnModuleAttr(m: NnModuleValue, name: string): Value {
   return { k: 'builtin', name: `nn.${m.kind}.${name}`, self: m };
 }
 
+/** A built-in module's parameter as attribute access would give it, without caching it on the module (walks over
+ *  the module tree must not change it). */
+export function nnModuleParameter(m: NnModuleValue, name: string): Value {
+  return m.attrs.get(name) ?? parameterOf(m, name) ?? UNKNOWN;
+}
+
 /** Methods torch.nn.Module gives user subclasses (model.to(device), model.eval(), …). */
 export function objectModuleMethod(o: ObjectValue, name: string): Value {
   if (name === 'train' || name === 'eval') return { k: 'builtin', name: `Module.${name}`, self: o };

@@ -104,7 +104,8 @@ export function sizesArg(a: OpArgs, start: number, kw = 'size'): Dim[] | null {
     const items = a.services.items(first);
     return items ? items.map(dimOf) : null;
   }
-  if (first.k === 'tensor') return null;
+  // a 0-d integer tensor stands for its value (torch.zeros(torch.tensor(5)) is (5,)); other tensors: unknown
+  if (first.k === 'tensor' && !(first.shape !== null && first.shape.length === 0 && first.dtype !== null && first.dtype !== 'float32' && first.dtype !== 'float64')) return null;
   if (a.kwargs.has(kw)) return [dimOf(first)];
   return a.rest(start).map(dimOf);
 }

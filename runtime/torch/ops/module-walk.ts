@@ -4,7 +4,7 @@
 // modules whose parameter set the engine knows, user nn.Module objects whose attributes are all known values, and
 // containers (Sequential, ModuleList, ModuleDict). Anything else makes the list one of unknown length.
 import { list, str, tensor, tuple, type NnModuleValue, type ObjectValue, type Value } from '../../interp/values';
-import { nnModuleAttr } from './attributes';
+import { nnModuleParameter } from './attributes';
 import { intArg } from './common';
 import type { OpArgs, OpRegistry } from './registry';
 
@@ -68,7 +68,7 @@ function ownTree(m: Module, a: OpArgs): Tree | null {
   if (m.k === 'nnmodule') {
     const names = builtinParamNames(m);
     if (names === null) return null;
-    const params: [string, Value][] = names.map((n) => [n, nnModuleAttr(m, n)]);
+    const params: [string, Value][] = names.map((n) => [n, nnModuleParameter(m, n)]);
     const children: [string, Module][] = [];
     if (m.kind === 'Sequential' || m.kind === 'ModuleList') {
       const items = a.services.items(m.attrs.get('_modules') ?? { k: 'unknown' });
