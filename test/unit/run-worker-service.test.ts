@@ -68,3 +68,13 @@ test('RunService: the worker heap limit follows rnnLens.run.maxElements (at leas
   assert.equal(RunService.workerMemoryMb(config({ runMaxElements: 100_000_000 })), 1024 + 3052);
   assert.equal(RunService.workerMemoryMb(config({ runMaxElements: 1_000_000_000 })), 16_384);
 });
+
+test('the extension bundle holds no onnxruntime-web and no run engine: only the worker bundle does', () => {
+  const extensionJs = readFileSync(join(__dirname, '../../dist/extension.js'), 'utf8');
+  const workerJs = readFileSync(WORKER, 'utf8');
+  for (const marker of ['InferenceSession', 'ort-wasm-simd-threaded']) {
+    assert.ok(!extensionJs.includes(marker), `dist/extension.js contains ${marker}`);
+    assert.ok(workerJs.includes(marker), `dist/run-worker.js lacks ${marker}`);
+  }
+  assert.ok(extensionJs.includes('run-worker.js'), 'dist/extension.js does not name its worker bundle');
+});

@@ -198,3 +198,16 @@ test('after dispose the worker is gone and runs are refused with a message', asy
   assert.equal(c.running, false);
   await assert.rejects(c.run(python(SMALL, 'small.py', { backend: 'reference' })), /^RunWorkerError: RNN Lens is shutting down: no more runs$|RNN Lens is shutting down: no more runs/);
 });
+
+test('a worker that cannot start (no bundle at the path) fails the run with a one-line message', async () => {
+  const c = new RunWorkerClient({ workerPath: join(__dirname, 'no-such-run-worker.js'), threads: 1, memoryMb: 1024, prewarm: false });
+  try {
+    await assert.rejects(c.run(python(SMALL, 'small.py', { backend: 'reference' })), (e: unknown) => {
+      assert.ok(e instanceof RunWorkerError, String(e));
+      assert.match(e.message, /^the run worker crashed: Cannot find module '.*no-such-run-worker\.js'; the next run starts a fresh one$/);
+      return true;
+    });
+  } finally {
+    await c.dispose();
+  }
+});
