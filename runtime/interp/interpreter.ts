@@ -10,7 +10,7 @@ import { ShapeError } from '../shape/dim';
 import type { ParsedPython } from '../python/parse';
 import type { CodeSpan } from '../steps/step';
 import { Scope, type ScopeWatch } from './scope';
-import { PositionMap, childValues, own, sameImmutable, type BindingState, type Owners, type ReuseInput, type ReuseState, type StatementRecord } from './reuse';
+import { PositionMap, changedFields, childValues, fieldsOf, isImmutable, own, sameImmutable, type BindingState, type Owners, type UseState, type ReuseInput, type ReuseState, type StatementRecord } from './reuse';
 import type { InterpreterHooks, OpCall } from './hooks';
 import {
   NONE,
@@ -228,7 +228,13 @@ export class Interpreter implements ScopeWatch {
       for (let i = 0; i < stmts.length; i++) {
         const s = stmts[i];
         const cand = candidates?.get(s.from);
-        if (cand && cand.rec.to + cand.shift === s.to && this.replay(cand.rec, cand.shift, i, module)) continue;
+        if (cand && prev) {
+          const n = this.replay(prev.state.records, cand, stmts, i, candidates!, module);
+          if (n > 0) {
+            i += n - 1;
+            continue;
+          }
+        }
         if (this.execRecorded(s, i, module) !== 'normal') break;
       }
       this.analyseUncalled();
@@ -243,13 +249,13 @@ export class Interpreter implements ScopeWatch {
 
   /** The previous analysis's records whose statement and recorded positions no change touches, by their start in
    *  this text, with their shift. */
-  private reuseCandidates(prev: ReuseInput): Map<number, { rec: StatementRecord; shift: number }> {
-    const out = new Map<number, { rec: StatementRecord; shift: number }>();
+  private reuseCandidates(prev: ReuseInput): Map<number, Candidate> {
+    const out = new Map<number, Candidate>();
     const map = new PositionMap(prev.changes);
-    for (const r of prev.state.records) {
+    prev.state.records.forEach((r, index) => {
       const d = map.shiftOf(r.lo + r.shift, r.hi + r.shift);
-      if (d !== null) out.set(r.from + r.shift + d, { rec: r, shift: r.shift + d });
-    }
+      if (d !== null) out.set(r.from + r.shift + d, { rec: r, shift: r.shift + d, index });
+    });
     return out;
   }
 
@@ -258,7 +264,7 @@ export class Interpreter implements ScopeWatch {
     const rec: StatementRecord = {
       from: s.from, to: s.to, shift: 0, lo: s.from, hi: s.to,
       reads: new Map(), writes: new Map(), bindingsBefore: new Map(), bindingsAfter: new Map(), usesBefore: new Map(), usesAfter: new Map(),
-      diags: [], opSites: [], called: [], defined: [], instances: [], fns: [], steps: 0, clean: true, lineage: {},
+      diags: [], opSites: [], called: [], defined: [], instances: [], fns: [], steps: 0, clean: true, lineage: {}, groupLength: 0, mutatesOlder: false,
     };
     const sites0 = this.opSites.length;
     const defined0 = this.defined.length;
@@ -314,41 +320,72 @@ export class Interpreter implements ScopeWatch {
     return c;
   }
 
-  /** Replays the previous analysis's record of the statement at `index` if that gives exactly what interpreting it
-   *  would (the conditions of runtime/interp/reuse.ts); false when it must be interpreted. */
-  private replay(r: StatementRecord, d: number, index: number, module: Scope): boolean {
-    if (this.tainted || !r.clean || this.exhausted || this.steps + r.steps > this.limits.maxSteps) return false;
-    for (const [name, v] of r.reads) {
-      const cur = module.vars.get(name);
-      if (cur !== v && !(cur && v && sameImmutable(cur, v))) return false;
+  /** Replays the previous analysis's record `cand` for the statement at `index` — with the records of the following
+   *  statements when they form a group (statements that mutate values an earlier one created: they are replayed
+   *  together or not at all, since a replayed value is in its state after the whole group) — if that gives exactly
+   *  what interpreting them would (the conditions of runtime/interp/reuse.ts). Returns the number of statements
+   *  replayed (0: interpret this one). */
+  private replay(previous: StatementRecord[], cand: Candidate, stmts: SyntaxNode[], index: number, candidates: Map<number, Candidate>, module: Scope): number {
+    if (this.tainted || this.exhausted || cand.rec.mutatesOlder) return 0;
+    // the group: old records cand.index … end (closed under their group lengths)
+    let end = cand.index + cand.rec.groupLength;
+    for (let k = cand.index; k <= end && k < previous.length; k++) end = Math.max(end, k + previous[k].groupLength);
+    if (end >= previous.length) return 0;
+    const members: Candidate[] = [];
+    for (let k = cand.index; k <= end; k++) {
+      const s = stmts[index + k - cand.index];
+      const c = s ? candidates.get(s.from) : undefined;
+      if (!s || !c || c.rec !== previous[k] || c.rec.to + c.shift !== s.to) return 0;
+      members.push(c);
     }
-    for (const [k, before] of r.bindingsBefore) if (!sameBindingState(this.bindings.get(k + d), before, d)) return false;
-    for (const [k, before] of r.usesBefore) {
-      const cur = this.uses.get(k + d);
-      if (before === null ? cur !== undefined : !cur || cur.value !== before.value || cur.to !== before.to + d) return false;
+    // validate every member against the state the members before it leave (overlays), then apply them all
+    const vars = new Map<string, Value>();
+    const bindings = new Map<number, BindingState>();
+    const uses = new Map<number, UseState>();
+    const nodes: SyntaxNode[][] = [];
+    let steps = this.steps;
+    for (const { rec: r, shift: d } of members) {
+      if (!r.clean || (steps += r.steps) > this.limits.maxSteps) return 0;
+      for (const [name, v] of r.reads) {
+        const cur = vars.get(name) ?? module.vars.get(name);
+        if (cur !== v && !(cur && v && sameImmutable(cur, v))) return 0;
+      }
+      for (const [k, before] of r.bindingsBefore) if (!sameBindingState(bindings.get(k + d) ?? this.bindings.get(k + d), before, d)) return 0;
+      for (const [k, before] of r.usesBefore) {
+        const cur = uses.get(k + d) ?? this.uses.get(k + d);
+        if (before === null ? cur !== undefined : !cur || cur.value !== before.value || cur.to !== before.to + d) return 0;
+      }
+      const ns: SyntaxNode[] = [];
+      for (const f of r.fns) {
+        const n = this.nodeAt(f.from + d, f.to + d, f.fn.isLambda ? 'LambdaExpression' : 'FunctionDefinition');
+        if (!n) return 0;
+        ns.push(n);
+      }
+      nodes.push(ns);
+      if (members.length > 1) {
+        for (const [name, v] of r.writes) vars.set(name, v);
+        for (const [k, after] of r.bindingsAfter) bindings.set(k + d, { ...after, from: after.from + d, to: after.to + d });
+        for (const [k, after] of r.usesAfter) uses.set(k + d, { to: after.to + d, value: after.value });
+      }
     }
-    const nodes: SyntaxNode[] = [];
-    for (const f of r.fns) {
-      const n = this.nodeAt(f.from + d, f.to + d, f.fn.isLambda ? 'LambdaExpression' : 'FunctionDefinition');
-      if (!n) return false;
-      nodes.push(n);
-    }
-    for (const [name, v] of r.writes) module.vars.set(name, v);
-    for (const [k, after] of r.bindingsAfter) this.bindings.set(k + d, { ...after, from: after.from + d, to: after.to + d });
-    for (const [k, after] of r.usesAfter) this.uses.set(k + d, d === 0 ? after : { to: after.to + d, value: after.value });
-    for (const a of r.diags) this.diag(a.from + d, a.to + d, a.code, a.severity, a.message);
-    for (const o of r.opSites) this.opSites.push(d === 0 ? o : { ...o, from: o.from + d, to: o.to + d });
-    for (const fn of r.called) this.called.add(fn);
-    for (const fn of r.defined) this.defined.push(fn);
-    for (const [cls, obj] of r.instances) if (!this.instances.has(cls)) this.instances.set(cls, obj);
-    r.fns.forEach((f, j) => this.fnNodes.set(f.fn, nodes[j]));
-    this.steps += r.steps;
-    // its values are owned already (the owners map is the previous analysis's)
-    this.lineageIndex.set(r.lineage, index);
-    this.records.push({ ...r, shift: d, clean: true });
-    this.replayed.push(true);
-    this.reuseStats.replayed++;
-    return true;
+    members.forEach(({ rec: r, shift: d }, j) => {
+      for (const [name, v] of r.writes) module.vars.set(name, v);
+      for (const [k, after] of r.bindingsAfter) this.bindings.set(k + d, { ...after, from: after.from + d, to: after.to + d });
+      for (const [k, after] of r.usesAfter) this.uses.set(k + d, d === 0 ? after : { to: after.to + d, value: after.value });
+      for (const a of r.diags) this.diag(a.from + d, a.to + d, a.code, a.severity, a.message);
+      for (const o of r.opSites) this.opSites.push(d === 0 ? o : { ...o, from: o.from + d, to: o.to + d });
+      for (const fn of r.called) this.called.add(fn);
+      for (const fn of r.defined) this.defined.push(fn);
+      for (const [cls, obj] of r.instances) if (!this.instances.has(cls)) this.instances.set(cls, obj);
+      r.fns.forEach((f, i) => this.fnNodes.set(f.fn, nodes[j][i]));
+      this.steps += r.steps;
+      // its values are owned already (the owners map is the previous analysis's)
+      this.lineageIndex.set(r.lineage, index + j);
+      this.records.push({ ...r, shift: d, clean: true });
+      this.replayed.push(true);
+      this.reuseStats.replayed++;
+    });
+    return members.length;
   }
 
   /** The node of `name` spanning exactly [from, to) in this tree. */
@@ -387,14 +424,24 @@ export class Interpreter implements ScopeWatch {
     if (!v || !this.recording) return;
     const lineage = this.owners.get(v);
     if (lineage === undefined) return;
-    if (this.rec) this.rec.clean = false;
     const owner = this.lineageIndex.get(lineage);
-    // (a value of a statement not in this analysis cannot be reached; if it is, reuse stops)
-    if (owner === undefined) this.tainted = true;
-    else {
-      this.records[owner].clean = false;
-      if (this.replayed[owner]) this.tainted = true;
+    if (owner === undefined) {
+      // a value of a statement not in this analysis cannot be reached; if it is, reuse stops
+      this.tainted = true;
+      if (this.rec) this.rec.clean = false;
+      return;
     }
+    // replayed values are in their state after their group: a mutation outside it invalidates what follows
+    if (this.replayed[owner]) this.tainted = true;
+    if (!this.rec) {
+      // after the statements (functions nobody called): the owner cannot be replayed
+      this.records[owner].clean = false;
+      return;
+    }
+    // the owner and the statements up to this one replay together or not at all
+    const r = this.records[owner];
+    r.groupLength = Math.max(r.groupLength, this.records.length - owner);
+    this.rec.mutatesOlder = true;
   }
 
   /** A value and what it holds directly (an op may change a module's submodule list, an object's attribute). */
@@ -1900,11 +1947,26 @@ export class Interpreter implements ScopeWatch {
       this.setAttr(args[0], args[1].v, args[2], node);
       return NONE;
     }
+    // values owned by earlier statements that this op may change: by name (in-place ops, container methods), and
+    // whatever the name, a change of their fields one level deep (see afterOp)
+    let watched: { v: Value; fields: unknown[] }[] | undefined;
     if (this.recording) {
       if (mutatesReceiver(name)) this.noteDeepMutation(self ?? args[0]);
       const out = kwargs.get('out');
       if (out) this.noteDeepMutation(out);
+      if (self && !isImmutable(self) && this.owners.has(self)) (watched ??= []).push({ v: self, fields: fieldsOf(self) });
+      for (const v of args) if (!isImmutable(v) && this.owners.has(v)) (watched ??= []).push({ v, fields: fieldsOf(v) });
+      for (const v of kwargs.values()) if (!isImmutable(v) && this.owners.has(v)) (watched ??= []).push({ v, fields: fieldsOf(v) });
     }
+    try {
+      return this.callRule(name, self, args, kwargs, node);
+    } finally {
+      if (watched) for (const w of watched) if (changedFields(w.v, w.fields)) this.noteMutation(w.v);
+    }
+  }
+
+  /** The rule of a builtin/torch op (validation errors located at the call, run-engine hooks, op sites). */
+  private callRule(name: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
     const rule = this.ops.get(name);
     if (!rule) {
       const hooks = this.opts.hooks;
@@ -2243,6 +2305,14 @@ function childList(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = fc(node); c; c = nx(c)) if (c.name !== 'Comment') out.push(c);
   return out;
+}
+
+/** A previous record whose statement is unchanged, with its shift to this text and its index in the previous
+ *  analysis's records. */
+interface Candidate {
+  rec: StatementRecord;
+  shift: number;
+  index: number;
 }
 
 /** Whether the interpreter's binding is the recorded state (positions of the record shifted by d). */

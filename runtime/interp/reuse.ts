@@ -8,9 +8,13 @@
 //   - every module variable it read holds the very same value object as in the previous analysis (values created
 //     by a statement that is interpreted again are new objects, so a change flows on to every reader), or an equal
 //     value without mutable state (a module namespace, a number, a string, a library function);
-//   - it was "clean" in the previous analysis: it mutated no object that existed before it, and nothing it
-//     created was mutated by a later statement (objects are owned by the statement that first bound them to a
-//     module variable: `ownerOf`; every mutation site of the interpreter reports to `noteMutation`);
+//   - it was "clean" in the previous analysis (normal completion, no wholesale copy/join of the module variables
+//     by a top-level branch or loop); a statement that mutates values an earlier statement created (objects are
+//     owned by the statement that first bound them to a module variable) forms a group with it and everything in
+//     between: a replayed value is in its state after the group, so the group replays as a whole (each member
+//     checked against the state the members before it leave) or not at all. Mutations are seen at every mutation
+//     site of the interpreter, by op name (in-place `_` ops, container methods, `out=`), and for any op whatever its
+//     name by comparing the fields of the owned values it was given before and after it (fieldsOf);
 //   - the bindings and uses it touched are in the same state as before it ran in the previous analysis (they are
 //     joined over executions: a function called from several statements);
 //   - nothing reused has been mutated so far in this analysis (else reuse stops for the rest of the module), the
@@ -83,6 +87,11 @@ export interface StatementRecord {
   clean: boolean;
   /** Stays the same through replays: what owns this statement's values (see Owners). */
   lineage: object;
+  /** Later statements (up to this many after it) mutate values this one created: they replay together or not at
+   *  all. */
+  groupLength: number;
+  /** It mutates values an earlier statement created: it replays only with that statement's group. */
+  mutatesOlder: boolean;
 }
 
 /** Which statement's lineage owns a value (first bound it to a module variable / created a first instance).
@@ -235,6 +244,38 @@ export function sameImmutable(a: Value, b: Value): boolean {
     default:
       return false;
   }
+}
+
+/** The mutable fields of a value, one level deep (their identities; container sizes): an op rule that changes
+ *  any of them changed the value, whatever its name says (see changedFields). */
+export function fieldsOf(v: Value): unknown[] {
+  switch (v.k) {
+    case 'tensor':
+      return [v.shape, v.data, v.dtype, v.numpy];
+    case 'list':
+    case 'tuple':
+      return [v.items, v.items?.length, v.elem, v.len];
+    case 'dict':
+      return [v.entries, v.entries?.size, v.elem];
+    case 'set':
+      return [v.items, v.items?.length];
+    case 'packed':
+      return [v.data, v.batchSizes, v.sortedIndices, v.unsortedIndices];
+    case 'nnmodule':
+    case 'object':
+    case 'opaque':
+      return [v.attrs.size];
+    case 'class':
+      return [v.members.size];
+    default:
+      return [];
+  }
+}
+
+export function changedFields(v: Value, before: unknown[]): boolean {
+  const now = fieldsOf(v);
+  for (let i = 0; i < now.length; i++) if (now[i] !== before[i]) return true;
+  return false;
 }
 
 /** Owns every not yet owned value reachable from `roots` for a statement's lineage (iterative: deep graphs). */

@@ -18,6 +18,8 @@ interface Edit {
   after?: string;
   /** The record text of the last record of `name` after this edit. */
   expect?: { name: string; text: string };
+  /** At least this many statements are replayed by the re-analysis after this edit. */
+  replayed?: number;
 }
 
 interface Scenario {
@@ -317,6 +319,80 @@ c = lin(a)
     ],
   },
   {
+    name: 'groups (statements mutating what an earlier one created replay together): edits before, inside, after, splitting a group',
+    code: `${HEAD}
+vocab = {}
+for w in ['a', 'b', 'c']:
+    vocab[w] = len(vocab)
+V = len(vocab)
+E = 4
+
+class Counter:
+    def __init__(self):
+        self.n = 0
+
+    def step(self):
+        self.n += 1
+        return self.n
+
+m = Counter()
+k1 = m.step()
+extra = torch.zeros(E)
+k2 = m.step()
+t = torch.zeros(k2, V)
+u = torch.zeros(E, 2)
+`,
+    edits: [
+      { find: 'zeros(E, 2)', replace: 'zeros(E, 3)', expect: { name: 'u', text: 'Tensor[float32] (4, 3)' }, replayed: 12 },
+      { find: 'E = 4', replace: 'E = 5', expect: { name: 'extra', text: 'Tensor[float32] (5,)' }, replayed: 7 },
+      { find: "['a', 'b', 'c']", replace: "['a', 'b']", expect: { name: 't', text: 'Tensor[float32] (2, 2)' }, replayed: 9 },
+      { find: 'k1 = m.step()', replace: 'k1 = m.step()\nk15 = m.step()', expect: { name: 't', text: 'Tensor[float32] (3, 2)' } },
+      { find: 'k2 = m.step()', replace: 'k2 = m.n', expect: { name: 't', text: 'Tensor[float32] (2, 2)' } },
+      { find: 'zeros(E, 3)', replace: 'zeros(E, 1)', expect: { name: 't', text: 'Tensor[float32] (2, 2)' } },
+    ],
+  },
+  {
+    name: 'groups: a mutating member deleted, a member moved out',
+    code: `${HEAD}
+class Counter:
+    def __init__(self):
+        self.n = 0
+
+    def step(self):
+        self.n += 1
+        return self.n
+
+m = Counter()
+k1 = m.step()
+extra = torch.zeros(2)
+k2 = m.step()
+t = torch.zeros(k2)
+`,
+    edits: [
+      { find: 'k1 = m.step()\n', replace: '', expect: { name: 't', text: 'Tensor[float32] (1,)' } },
+      { find: 'extra = torch.zeros(2)\n', replace: '', expect: { name: 't', text: 'Tensor[float32] (1,)' } },
+      { find: 't = torch.zeros(k2)', replace: 't = torch.zeros(k2)\nk3 = m.step()', expect: { name: 't', text: 'Tensor[float32] (1,)' } },
+      { find: 'm = Counter()', replace: 'm = Counter()\nk0 = m.step()', expect: { name: 't', text: 'Tensor[float32] (2,)' } },
+    ],
+  },
+  {
+    name: 'an op that changes its argument in place without an in-place name (unpad_sequence transposes a time-major input)',
+    code: `${HEAD}
+from torch.nn.utils.rnn import unpad_sequence
+
+p = torch.zeros(5, 3, 2)
+lens = torch.tensor([5, 3, 2])
+xs = unpad_sequence(p, lens)
+s = p.shape
+y = p.sum(0)
+`,
+    edits: [
+      { find: 'xs = unpad_sequence(p, lens)', replace: 'xs = unpad_sequence(p, lens, batch_first=False)', expect: { name: 'y', text: 'Tensor[float32] (5, 2)' } },
+      { find: 'p.sum(0)', replace: 'p.sum(1)', expect: { name: 'y', text: 'Tensor[float32] (3, 2)' } },
+      { find: 'batch_first=False', replace: 'batch_first=True', expect: { name: 'y', text: 'Tensor[float32] (5, 2)' } },
+    ],
+  },
+  {
     name: 'dataclass and a nn.ModuleList grown by a later statement',
     code: `${HEAD}
 from dataclasses import dataclass
@@ -373,6 +449,7 @@ for (const sc of scenarios) {
       const fresh = analyzePython(text, opts);
       assert.deepEqual(observable(current, text), observable(fresh, text), `after ${JSON.stringify(e.replace)}`);
       if (e.expect) assert.equal(lastRecordText(fresh, e.expect.name), e.expect.text, `${e.expect.name} after ${JSON.stringify(e.replace)}`);
+      if (e.replayed !== undefined) assert.ok(current.interpreter.reuseStats.replayed >= e.replayed, `replayed ${current.interpreter.reuseStats.replayed} < ${e.replayed} after ${JSON.stringify(e.replace)}`);
     }
     while (undo.length) {
       const u = undo.pop()!;

@@ -1,6 +1,6 @@
 // Incremental re-analysis gives exactly what a fresh analysis gives: for every Python fixture/corpus file, a seeded
 // sequence of random one-line edits (digit changes, inserted comments, deleted characters — some of them syntax
-// errors) is applied through Analysis.reanalyze, then undone one by one; after every step records, inlay hints,
+// errors —, inserted blank or repeated lines) is applied through Analysis.reanalyze, then undone one by one; after every step records, inlay hints,
 // diagnostics, parse errors and the hover of every Name occurrence must equal analyzePython(text) of the same text.
 // This guards the incremental parse (lezer TreeFragments) and any caching added to speed up edits.
 import { test } from 'node:test';
@@ -47,7 +47,12 @@ function randomEdit(text: string, rand: () => number): Edit {
   let at: number;
   let removed: number;
   let inserted: string;
-  if (kind < 0.45 && digits.length) {
+  if (kind >= 0.9) {
+    // whole-line edits (line breaks: full parse; every later position shifts): a blank line, or the line repeated
+    at = to;
+    removed = 0;
+    inserted = kind < 0.95 ? '\n' : `\n${lineText}`;
+  } else if (kind < 0.45 && digits.length) {
     at = from + digits[Math.floor(rand() * digits.length)];
     removed = 1;
     inserted = String((Number(text[at]) + 1 + Math.floor(rand() * 8)) % 10);
@@ -83,7 +88,7 @@ files.forEach((file, index) => {
     let current = analyzePython(text, opts);
     assert.deepEqual(observable(current, text), observable(analyzePython(text, opts), text), `${name}: repeated analysis differs`);
     const undo: { text: string; change: TextChange }[] = [];
-    for (let step = 0; step < 3; step++) {
+    for (let step = 0; step < 5; step++) {
       const e = randomEdit(text, rand);
       undo.push({ text, change: e.undo });
       current = current.reanalyze(e.text, [e.change]);
