@@ -85,9 +85,32 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     await page.mouse.move(5, 5);
     const visible = await editorText(page);
     assert.match(visible, /embedded_seq_tensor: \(3, 8, 4\) = embed\(seq_tensor\)/, 'inlay hint after embedded_seq_tensor');
-    // VS Code shortens long inlay hints (editor.inlayHints.maximumLength); the hover has the whole text.
-    assert.match(visible, /packed_input: packed data \(18, 4\) batch_sizes \[3,3,3,3,… = pack_padded_sequence/);
+    // The packed hint fits VS Code's default maximum hint length whole (it was cut at `[3,3,3,3,…` before).
+    assert.match(visible, /packed_input: packed \(18, 4\) bs\[3,3,3,3,2,2,1,1\] = pack_padded_sequence/);
+    // VS Code's limit counts all hints of a line: on the LSTM line the packed hint gives up its batch_sizes instead
+    assert.match(visible, /packed_output: packed \(18, 5\), \(ht: \(1, 3, 5\), ct: \(1, 3, 5\)\) = lstm\(packed_input\)/);
+    assert.doesNotMatch(visible, /…/, 'an inlay hint was cut');
     await screenshot(page, 'ui-inlay-hints');
+    // Its tooltip has the full description.
+    // (the innermost span holding the hint's text: the last of the nested matches; Monaco renders spaces as U+00A0)
+    const hint = page.locator('.monaco-editor .view-lines span', { hasText: /packed.\(18,.4\).bs\[3,3,3,3,2,2,1,1\]/ }).last();
+    const hintBox = await hint.boundingBox();
+    assert.ok(hintBox, 'the packed inlay hint is not visible');
+    const tooltip = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Shape computed by RNN Lens' }).first();
+    for (let i = 0; ; i++) {
+      await page.mouse.move(hintBox.x + hintBox.width / 2, hintBox.y + hintBox.height / 2);
+      try {
+        await tooltip.waitFor({ timeout: 3_000 });
+        break;
+      } catch (err) {
+        if (i >= 5) throw err;
+        await page.mouse.move(5, 5);
+      }
+    }
+    assert.match((await tooltip.innerText()).replace(/\u00a0/g, ' '), /packed_input: PackedSequence data \(18, 4\) batch_sizes \[3,3,3,3,2,2,1,1\]/);
+    await page.waitForTimeout(400); // the hover fades in
+    await screenshot(page, 'ui-inlay-hint-tooltip');
+    await page.mouse.move(5, 5);
   });
 
   test('palette: RNN Lens: Show Visualizer opens the visualizer view (empty state until a run exists)', async () => {

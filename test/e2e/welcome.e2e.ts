@@ -75,7 +75,8 @@ describe('first-run welcome of the installed .vsix', { timeout: 300_000 }, () =>
   });
 
   test('first activation opens the walkthrough beside the seed example', async () => {
-    await openMyModel(page);
+    // opening the user's file activates RNN Lens (the welcome then covers it with the example: no hint to wait for)
+    await openFromExplorer(page, 'my_model.py');
     const walkthrough = page.locator('.gettingStartedContainer');
     try {
       await page.locator('.tabs-container .tab', { hasText: WALKTHROUGH_TAB }).first().waitFor({ timeout: 30_000 });

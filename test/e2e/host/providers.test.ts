@@ -90,7 +90,11 @@ suite('language features', () => {
     });
     const labels = new Map(hints.map((h) => [`${h.position.line}:${h.position.character}`, typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')]));
     const packedLine = lineOf(doc, 'packed_input = ');
-    assert.equal(labels.get(`${packedLine}:${'packed_input'.length}`), ': packed data (18, 4) batch_sizes [3,3,3,3,2,2,1,1]');
+    assert.equal(labels.get(`${packedLine}:${'packed_input'.length}`), ': packed (18, 4) bs[3,3,3,3,2,2,1,1]');
+    // the full description is in the hint's tooltip
+    const packedHint = hints.find((h) => h.position.line === packedLine && h.position.character === 'packed_input'.length);
+    const tip = packedHint?.tooltip;
+    assert.match(typeof tip === 'string' ? tip : (tip?.value ?? ''), /packed_input: PackedSequence data \(18, 4\) batch_sizes \[3,3,3,3,2,2,1,1\]/);
     assert.equal(labels.get(`${lineOf(doc, 'embedded_seq_tensor = ')}:${'embedded_seq_tensor'.length}`), ': (3, 8, 4)');
     assert.equal(labels.get(`${lineOf(doc, 'output, input_sizes')}:${'output'.length}`), ': (3, 8, 5)');
     assert.equal(labels.get(`${lineOf(doc, 'last_hidden = ')}:${'last_hidden'.length}`), ': (3, 5)');
