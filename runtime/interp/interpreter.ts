@@ -6,7 +6,7 @@
 // rules (runtime/torch/ops, runtime/interp/builtins.ts). Budgets (steps, time, call depth, iterations, expression
 // depth) turn runaway analysis into unknown values with a message, never a hang or a stack overflow.
 import type { SyntaxNode } from '@lezer/common';
-import { ShapeError } from '../shape/dim';
+import { ShapeError, joinShape } from '../shape/dim';
 import type { ParsedPython } from '../python/parse';
 import type { CodeSpan } from '../steps/step';
 import { Scope, type ScopeWatch } from './scope';
@@ -126,6 +126,19 @@ function mutatesReceiver(op: string): boolean {
   const method = op.slice(op.lastIndexOf('.') + 1);
   if (method.endsWith('_') && !method.startsWith('__')) return true;
   return /^(append|extend|insert|update|add_module|register_\w+|__setitem__|__delitem__|__setattr__|__iadd__)$/.test(method);
+}
+
+/** In-place methods that change the receiver's shape (the others keep it and write into it). */
+const SHAPE_CHANGING_IN_PLACE = new Set([
+  'Tensor.transpose_', 'Tensor.swapaxes_', 'Tensor.swapdims_', 'Tensor.t_', 'Tensor.squeeze_', 'Tensor.unsqueeze_',
+  'Tensor.resize_', 'Tensor.resize_as_', 'Tensor.set_', 'Tensor.as_strided_',
+]);
+
+/** A Tensor method that changes its receiver (`fill_`, `transpose_`, `add_`…; not dunder methods). */
+function isInPlaceTensorMethod(op: string): boolean {
+  if (!op.startsWith('Tensor.')) return false;
+  const method = op.slice('Tensor.'.length);
+  return method.endsWith('_') && !method.startsWith('_') && method !== 'requires_grad_';
 }
 
 const BUILTIN_NAMES = new Set([
@@ -1975,6 +1988,7 @@ export class Interpreter implements ScopeWatch {
       return result;
     }
     let result: Value;
+    const inPlaceOn = self && self.k === 'tensor' && isInPlaceTensorMethod(name) ? { op: name, t: self, shape: self.shape, data: self.data } : null;
     try {
       result = rule(new OpArgs(name, args, kwargs, this.opServices(node), self));
     } catch (e) {
@@ -1996,7 +2010,29 @@ export class Interpreter implements ScopeWatch {
       if (hooks?.afterOp) hooks.afterOp(call, result);
       if (this.recordOps(name)) this.opSites.push({ op: name, from: node.from, to: node.to, self, args, kwargs, result });
     }
+    if (inPlaceOn) return this.applyInPlace(inPlaceOn, result);
     return result;
+  }
+
+  /** `x.fill_(…)`, `x.transpose_(…)`, `x.add_(…)`: the receiver becomes the result (shape and data, its own dtype)
+   *  and is what the call returns; where the call may or may not run, the receiver is the join of before and after. */
+  private applyInPlace(before: { op: string; t: TensorValueA; shape: TensorValueA['shape']; data: TensorValueA['data'] }, result: Value): Value {
+    const t = before.t;
+    const next = result.k === 'tensor' ? result : null;
+    // only the view-changing in-place methods change the receiver's shape; the others write into it
+    const shape = SHAPE_CHANGING_IN_PLACE.has(before.op) ? (next ? next.shape : null) : before.shape;
+    const data = next && next.data && next.data.dtype === t.dtype ? next.data : undefined;
+    if (this.uncertain > 0) {
+      t.shape = joinShape(before.shape, shape);
+      const keep = before.data && data && before.data === data ? data : undefined;
+      if (keep) t.data = keep;
+      else delete t.data;
+    } else {
+      t.shape = shape;
+      if (data) t.data = data;
+      else delete t.data;
+    }
+    return t;
   }
 
   /** Ops kept as OpSites for the diagnostics (the rest are not stored, to keep memory flat on big files). */

@@ -5,7 +5,7 @@
 import { ShapeError, broadcastShapes, normalizeDimIndex, type Shape } from '../../shape/dim';
 import type { DType } from '../../tensor/tensor';
 import { tensor, type TensorValueA, type Value } from '../../interp/values';
-import { broadcastData, dtypeOf, isFloatDtype, numArg, promote, scalarTensorData, intArg } from './common';
+import { broadcastData, dtypeOf, isFloatDtype, knownShape, numArg, promote, scalarTensorData, intArg, withData, MAX_DATA } from './common';
 import type { OpArgs, OpRegistry } from './registry';
 
 type Operand = { shape: Shape; dtype: DType | null; kind: 'tensor' | 'zerodim' | 'scalar'; value: TensorValueA | null; num: number | null };
@@ -139,7 +139,17 @@ export function register(reg: OpRegistry): void {
 
   const same = (a: OpArgs): Value => unaryShape(a);
   const flt = (a: OpArgs): Value => unaryShape(a, floatResult);
-  reg.fnAndMethod(['relu', 'relu_', 'abs', 'neg', 'clone', 'detach', 'contiguous', 'clamp', 'clamp_', 'clip', 'sign', 'floor', 'ceil', 'round', 'trunc', 'square', 'fill_', 'zero_', 'uniform_', 'normal_', 'bernoulli_', 'exponential_', 'detach_', 'cumsum', 'cumprod', 'flip', 'roll', 'tril', 'triu', 'nan_to_num', 'masked_fill_', 'clamp_min', 'clamp_max', 'abs_', 'neg_'], same);
+  reg.fnAndMethod(['relu', 'relu_', 'abs', 'neg', 'clone', 'detach', 'contiguous', 'clamp', 'clamp_', 'clip', 'sign', 'floor', 'ceil', 'round', 'trunc', 'square', 'uniform_', 'normal_', 'bernoulli_', 'exponential_', 'detach_', 'cumsum', 'cumprod', 'flip', 'roll', 'tril', 'triu', 'nan_to_num', 'masked_fill_', 'clamp_min', 'clamp_max', 'abs_', 'neg_'], same);
+  // fill_(v) / zero_(): the receiver's shape and dtype, every element v (data kept when the shape is known)
+  reg.fnAndMethod(['fill_', 'zero_'], (a) => {
+    const x = a.get(0, 'input');
+    if (!x || x.k !== 'tensor') return tensor(null, null);
+    const v = a.op.endsWith('zero_') ? 0 : numArg(a.get(1, 'value'));
+    const shape = knownShape(x);
+    const n = shape ? shape.reduce((p, q) => p * q, 1) : null;
+    if (v === null || !shape || !x.dtype || n === null || n > MAX_DATA) return tensor(x.shape, x.dtype);
+    return withData(shape, x.dtype, new Array<number>(n).fill(v));
+  });
   reg.fnAndMethod(['tanh', 'sigmoid', 'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'log1p', 'expm1', 'reciprocal', 'erf', 'tanh_', 'sigmoid_', 'exp_', 'log_', 'sqrt_'], flt);
   reg.fnAndMethod(['logical_not', 'isnan', 'isinf', 'isfinite'], (a) => unaryShape(a, () => 'bool'));
   for (const n of ['relu', 'relu6', 'elu', 'selu', 'gelu', 'silu', 'leaky_relu', 'tanh', 'sigmoid', 'hardtanh', 'softplus', 'softsign', 'tanhshrink', 'mish', 'dropout', 'dropout2d', 'alpha_dropout', 'relu_', 'logsigmoid', 'hardsigmoid', 'hardswish', 'celu', 'glu']) {
