@@ -24,7 +24,9 @@ export interface RunSelectionResult {
   message: string;
   /** The run worker that ran it (generation = workers started so far) and its engine's counters after the run;
    *  undefined when the worker stopped before answering. */
-  worker?: { generation: number; runOnWorker: number; stats: RunEngineStats };
+  worker?: WorkerRunReply['worker'] & { stats: RunEngineStats; timingsMs: Record<string, number> };
+  /** Where the command's time went in the extension host: the run (worker round trip) and showing it in the visualizer. */
+  hostMs?: { run: number; visualizer: number };
 }
 
 /** Argument the "Visualize" CodeLens passes: run the file (or cell) of `uri` with `line` in focus. */
@@ -99,7 +101,9 @@ export async function runSelection(deps: RunSelectionDeps, args?: RunSelectionAr
   if (config.backend === 'webgpu') deps.log.info('rnnLens.run.backend is webgpu: the run used wasm in the extension host; the visualizer page re-runs RNNs on WebGPU when it can');
   // The visualizer gets the plain RunResult (JSON data): not the print observations.
   const { observations: _observations, ...runResult } = result;
+  const shown = performance.now();
   await deps.visualizer.show(runResult, target.uri);
+  const hostMs = { run: ms, visualizer: performance.now() - shown };
   const errors = result.messages.filter((m) => m.severity === 'error');
   const message = `${target.label}: ${result.steps.length} steps on ${result.backend} in ${(ms / 1000).toFixed(1)} s${errors.length ? ` — ${errors.length} error(s), see the log` : ''}`;
   if (errors.length) {
@@ -110,6 +114,6 @@ export async function runSelection(deps: RunSelectionDeps, args?: RunSelectionAr
   } else {
     void vscode.window.setStatusBarMessage(`RNN Lens: ${message}`, 5000);
   }
-  const worker = { generation: reply.worker.generation, runOnWorker: reply.worker.runOnWorker, stats: reply.stats };
-  return { target: summary, backend: result.backend, steps, messages, executed: true, message, worker };
+  const worker = { ...reply.worker, stats: reply.stats, timingsMs: result.timingsMs ?? {} };
+  return { target: summary, backend: result.backend, steps, messages, executed: true, message, worker, hostMs };
 }

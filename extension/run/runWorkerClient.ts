@@ -48,7 +48,13 @@ export interface WorkerRunReply {
   /** the worker's RunEngine counters after this run */
   stats: RunEngineStats;
   /** the worker this run used: how many workers this client started so far, and its run number on that worker */
-  worker: { generation: number; runOnWorker: number };
+  worker: {
+    generation: number;
+    runOnWorker: number;
+    /** ms from starting the worker to its first line of code running, and to onnxruntime-web loaded (prewarm) */
+    onlineMs?: number;
+    ortReadyMs?: number;
+  };
 }
 
 interface Pending {
@@ -66,6 +72,8 @@ interface LiveWorker {
   runs: number;
   /** why the host is stopping it (set before terminate(), so 'exit' knows it was intended) */
   stopping: string | null;
+  onlineMs?: number;
+  ortReadyMs?: number;
 }
 
 const DEFAULT_CANCEL_GRACE_MS = 2000;
@@ -141,6 +149,7 @@ export class RunWorkerClient {
     this.live = live;
     const started = performance.now();
     this.log(`run worker ${live.generation} starting (threads ${this.options.threads}, heap limit ${this.options.memoryMb} MB)`);
+    worker.on('online', () => (live.onlineMs = performance.now() - started));
     worker.on('message', (m: WorkerToHost) => this.onMessage(live, m, started));
     worker.on('error', (err: Error & { code?: string }) => this.onWorkerGone(live, this.crashMessage(err)));
     worker.on('exit', (code) => this.onWorkerGone(live, `the run worker stopped unexpectedly (exit code ${code}); the next run starts a fresh one`));
@@ -170,13 +179,14 @@ export class RunWorkerClient {
     switch (m.type) {
       case 'prewarmed':
         if (m.error) this.log(`run worker ${live.generation}: onnxruntime-web did not load: ${m.error}`);
-        else this.log(`run worker ${live.generation}: onnxruntime-web ready ${(performance.now() - startedAt).toFixed(0)} ms after start (load ${m.ms.toFixed(0)} ms)`);
+        else live.ortReadyMs = performance.now() - startedAt;
+        if (!m.error) this.log(`run worker ${live.generation}: onnxruntime-web ready ${(performance.now() - startedAt).toFixed(0)} ms after start (load ${m.ms.toFixed(0)} ms)`);
         return;
       case 'progress':
         if (cur && cur.id === m.id) cur.onProgress?.(m.progress);
         return;
       case 'result':
-        if (cur && cur.id === m.id) this.settle(cur, () => cur.resolve({ output: m.output, stats: m.stats, worker: { generation: live.generation, runOnWorker: cur.runOnWorker } }));
+        if (cur && cur.id === m.id) this.settle(cur, () => cur.resolve({ output: m.output, stats: m.stats, worker: { generation: live.generation, runOnWorker: cur.runOnWorker, onlineMs: live.onlineMs, ortReadyMs: live.ortReadyMs } }));
         return;
       case 'failed':
         if (m.stack) this.log(`run worker ${live.generation}: ${m.stack}`);

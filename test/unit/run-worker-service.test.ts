@@ -47,7 +47,7 @@ test('RunService: one worker for the session; a threads change moves the next ru
     assert.equal(b.stats.resultsReused, 1);
 
     const c = await service.run(target, config({ threads: 2 }), never, () => undefined);
-    assert.deepEqual(c.worker, { generation: 2, runOnWorker: 1 }, 'the run with 2 threads went to the old 1-thread worker');
+    assert.deepEqual([c.worker.generation, c.worker.runOnWorker], [2, 1], 'the run with 2 threads went to the old 1-thread worker');
     assert.equal(c.stats.executorsCreated, 1);
     assert.equal(c.stats.backendCalls, 1, 'the new worker computed the LSTM on wasm itself');
     assert.deepEqual(c.output.messages, []);

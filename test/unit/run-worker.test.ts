@@ -57,7 +57,7 @@ test('a second run of the same code on the worker reuses its ONNX session and wa
     const progress: RunProgress[] = [];
     const first = await c.run(python(seedText, SEED, { onProgress: (p) => progress.push(p) }));
     assert.deepEqual(first.output.messages, []);
-    assert.deepEqual(first.worker, { generation: 1, runOnWorker: 1 });
+    assert.deepEqual([first.worker.generation, first.worker.runOnWorker], [1, 1]);
     assert.ok(progress.some((p) => p.phase === 'interpret') && progress.some((p) => p.phase === 'rnn-backend') && progress.some((p) => p.phase === 'steps'), JSON.stringify(progress));
     const rnnSteps = first.output.steps.filter((s) => s.kind === 'rnn');
     assert.equal(rnnSteps.length, 1);
@@ -81,7 +81,7 @@ test('a second run of the same code on the worker reuses its ONNX session and wa
     }
 
     const second = await c.run(python(seedText, SEED));
-    assert.deepEqual(second.worker, { generation: 1, runOnWorker: 2 });
+    assert.deepEqual([second.worker.generation, second.worker.runOnWorker], [1, 2]);
     assert.equal(second.stats.runs, 2);
     assert.equal(second.stats.executorsCreated, 1, 'onnxruntime-web was loaded again');
     assert.equal(second.stats.onnxSessions, 1, 'a second ONNX session was built for the same module');
@@ -120,9 +120,9 @@ test('Cancel during a long synchronous pass ends the run with the cancel message
     const res = await run;
     assert.ok(ticks >= 3, `only ${ticks} progress ticks`);
     assert.deepEqual(res.output.messages, [{ severity: 'error', message: 'the run was cancelled' }]);
-    assert.deepEqual(res.worker, { generation: 1, runOnWorker: 1 });
+    assert.deepEqual([res.worker.generation, res.worker.runOnWorker], [1, 1]);
     const next = await c.run(python(SMALL, 'small.py', { backend: 'reference' }));
-    assert.deepEqual(next.worker, { generation: 1, runOnWorker: 2 }, 'the worker was restarted after an answered Cancel');
+    assert.deepEqual([next.worker.generation, next.worker.runOnWorker], [1, 2], 'the worker was restarted after an answered Cancel');
     assert.deepEqual(next.output.messages, []);
   } finally {
     await c.dispose();
@@ -149,7 +149,7 @@ test('a Cancel the worker cannot answer (inside a long RNN kernel) terminates it
       return true;
     });
     const next = await c.run(python(seedText, SEED));
-    assert.deepEqual(next.worker, { generation: 2, runOnWorker: 1 });
+    assert.deepEqual([next.worker.generation, next.worker.runOnWorker], [2, 1]);
     assert.deepEqual(next.output.messages, []);
     assert.equal(next.output.steps.filter((s) => s.kind === 'rnn').length, 1);
   } finally {
@@ -167,7 +167,7 @@ test('a run that does not stop at its time limit is stopped by the host after th
       return true;
     });
     const next = await c.run(python(SMALL, 'small.py', { backend: 'reference' }));
-    assert.deepEqual(next.worker, { generation: 2, runOnWorker: 1 });
+    assert.deepEqual([next.worker.generation, next.worker.runOnWorker], [2, 1]);
   } finally {
     await c.dispose();
   }
@@ -182,7 +182,7 @@ test('a worker killed by its heap limit mid-run fails the run with a clear messa
       return true;
     });
     const next = await c.run(python(SMALL, 'small.py', { backend: 'reference' }));
-    assert.deepEqual(next.worker, { generation: 2, runOnWorker: 1 });
+    assert.deepEqual([next.worker.generation, next.worker.runOnWorker], [2, 1]);
     assert.deepEqual(next.output.messages, []);
     assert.deepEqual(next.output.observations.map((o) => o.values.map((v) => (v.kind === 'python' ? v.repr : v.kind))), [['[2, 3]']]);
   } finally {
