@@ -90,6 +90,7 @@ export function moduleAttr(mod: string, name: string): Value {
     if (name in consts) return str(consts[name]);
   }
   if (mod === 'numpy' && (name === 'inf' || name === 'pi')) return { k: 'float', v: name === 'pi' ? Math.PI : Infinity };
+  if (mod === 'numpy' && name === 'newaxis') return NONE;
   return { k: 'builtin', name: canonicalName(path) };
 }
 

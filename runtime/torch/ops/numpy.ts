@@ -1,10 +1,17 @@
-// The few numpy calls data-preparation code uses around PyTorch: np.array/asarray of literal data, zeros/ones,
-// arange, random draws (values unknown, shapes known: np.random.randint(1, 50) is an int of unknown value), and
-// ndarray methods that mirror tensor ones. ndarrays are tensor values flagged `numpy` (never recorded).
-import { dimOf, float, int, tensor, type Value } from '../../interp/values';
-import { dtypeOf, sizesArg } from './common';
+// The numpy calls data-preparation code uses around PyTorch: np.array/asarray of literal data, zeros/ones,
+// arange/linspace, random draws (values unknown, shapes known: np.random.randint(1, 50) is an int of unknown value),
+// elementwise math (sin, cos, exp, log, sqrt, tanh, abs), stack/concatenate/vstack/hstack/column_stack/dstack,
+// expand_dims, reductions with axis/keepdims (mean, std, sum, max, min), and ndarray methods that mirror tensor
+// ones. ndarrays are tensor values flagged `numpy` (never recorded); shapes reuse the torch rules, dtypes follow
+// numpy (float64 by default, int with float32 is float64).
+import { dimOf, float, int, list, tensor, type Value } from '../../interp/values';
+import { dimAdd, dimProduct, normalizeDimIndex, type Dim } from '../../shape/dim';
+import type { DType } from '../../tensor/tensor';
+import { dtypeOf, intArg, sizesArg } from './common';
+import { numpyResultDtype, stackFamily } from './shape';
+import { OpArgs, OpArgs as Args } from './registry';
 import { tensorFromData } from './creation';
-import type { OpArgs, OpRegistry } from './registry';
+import type { OpRegistry } from './registry';
 
 function np(a: OpArgs): Value {
   const d = a.get(0, 'object');
@@ -26,7 +33,110 @@ function sizeFrom(a: OpArgs, v: Value | undefined): Value {
   return tensor(items ? items.map(dimOf) : null, null, { numpy: true });
 }
 
+/** An ndarray (numpy flag) with the given shape/dtype. */
+function nd(shape: Dim[] | null, dtype: DType | null): Value {
+  return tensor(shape, dtype, { numpy: true });
+}
+
+/** numpy elementwise math: the input's shape, float64 for ints/bools/Python numbers, float32 kept. */
+function npMath(a: OpArgs): Value {
+  const x = a.get(0, 'x');
+  if (!x) return nd(null, null);
+  if (x.k === 'int' || x.k === 'float' || x.k === 'bool') return float(null);
+  if (x.k !== 'tensor') return nd(null, 'float64');
+  return nd(x.shape, x.dtype === 'float32' ? 'float32' : x.dtype === null ? null : 'float64');
+}
+
+/** Arrays given as a list/tuple of ndarrays or numbers → ndarray values (Python numbers are 0-d). */
+function arraysArg(a: OpArgs): Value[] | null {
+  const seq = a.get(0, 'arrays');
+  const items = seq ? a.services.items(seq) : null;
+  if (!items) return null;
+  const out: Value[] = [];
+  for (const it of items) {
+    if (it.k === 'tensor') out.push(it);
+    else if (it.k === 'int') out.push(nd([], 'int64'));
+    else if (it.k === 'float') out.push(nd([], 'float64'));
+    else if (it.k === 'list' || it.k === 'tuple') out.push(np(new Args('np.array', [it], new Map(), a.services)));
+    else return null;
+  }
+  return out;
+}
+
+/** np.stack / np.concatenate through the torch rules (same shape checks and messages), numpy dtypes. */
+function npJoin(reg: OpRegistry, a: OpArgs, stack: boolean): Value {
+  const items = arraysArg(a);
+  const axisV = a.get(1, 'axis');
+  if (!items) return nd(null, null);
+  if (axisV && axisV.k === 'none') {
+    // axis=None flattens first (concatenate only)
+    if (stack) return nd(null, null);
+    const total = items.reduce<Dim>((acc, t) => (acc === null || t.k !== 'tensor' || !t.shape ? null : dimAdd(acc, dimProduct(t.shape))), 0);
+    return nd([total], numpyResultDtype(items.map((t) => (t.k === 'tensor' ? t.dtype : null))));
+  }
+  const axis = axisV === undefined ? 0 : intArg(axisV);
+  if (axis === null) return nd(null, null);
+  const rule = reg.get(stack ? 'torch.stack' : 'torch.cat');
+  if (!rule) return nd(null, null);
+  const r = rule(new Args(a.op, [list(items), int(axis)], new Map(), a.services));
+  return r.k === 'tensor' ? nd(r.shape, numpyResultDtype(items.map((t) => (t.k === 'tensor' ? t.dtype : null)))) : nd(null, null);
+}
+
+/** ndarray/np reductions: axis None → a 0-d array, an int or tuple of ints → those dims removed (kept as 1). */
+function npReduce(a: OpArgs, x: Value | undefined, argBase: number): Value {
+  if (!x || x.k !== 'tensor') return nd(null, null);
+  const op = a.op.slice(a.op.lastIndexOf('.') + 1);
+  const dt: DType | null = op === 'mean' || op === 'std' || op === 'var' ? (x.dtype === 'float32' ? 'float32' : x.dtype === null ? null : 'float64') : op === 'sum' && (x.dtype === 'bool' || x.dtype === 'int32') ? 'int64' : x.dtype;
+  const axisV = a.get(argBase, 'axis');
+  const keep = a.get(-1, 'keepdims');
+  const keepdims = keep === undefined ? false : keep.k === 'bool' ? keep.v : null;
+  if (x.shape === null || keepdims === null) return nd(null, dt);
+  const rank = x.shape.length;
+  let axes: number[] | null;
+  if (axisV === undefined || axisV.k === 'none') axes = x.shape.map((_, i) => i);
+  else if (axisV.k === 'tuple' || axisV.k === 'list') {
+    const its = a.services.items(axisV);
+    axes = its ? its.map((v) => intArg(v)).filter((v): v is number => v !== null) : null;
+    if (its && axes && axes.length !== its.length) axes = null;
+  } else {
+    const n = intArg(axisV);
+    axes = n === null ? null : [n];
+  }
+  if (axes === null) return nd(null, dt);
+  const norm = axes.map((d) => normalizeDimIndex(d, rank));
+  const shape = keepdims ? x.shape.map((d, i) => (norm.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !norm.includes(i));
+  return nd(shape, dt);
+}
+
 export function register(reg: OpRegistry): void {
+  reg.def('np.linspace', (a) => {
+    const num = a.get(2, 'num');
+    const dt = dtypeOf(a.get(5, 'dtype')) ?? 'float64';
+    return nd([num === undefined ? 50 : dimOf(num)], dt);
+  });
+  reg.def(['np.sin', 'np.cos', 'np.tan', 'np.exp', 'np.log', 'np.log1p', 'np.sqrt', 'np.tanh', 'np.arctan', 'np.arcsin', 'np.arccos'], npMath);
+  reg.def(['np.abs', 'np.absolute', 'np.floor', 'np.ceil', 'np.round', 'np.square'], (a) => {
+    const x = a.get(0, 'x');
+    if (x && x.k === 'tensor') return nd(x.shape, x.dtype);
+    return x && (x.k === 'int' || x.k === 'float') ? { k: x.k, v: null } : nd(null, null);
+  });
+  reg.def('np.stack', (a) => npJoin(reg, a, true));
+  reg.def(['np.concatenate', 'np.concat'], (a) => npJoin(reg, a, false));
+  reg.def('np.hstack', (a) => stackFamily(a, 'hstack', true));
+  reg.def(['np.vstack', 'np.row_stack'], (a) => stackFamily(a, 'vstack', true));
+  reg.def('np.column_stack', (a) => stackFamily(a, 'column_stack', true));
+  reg.def('np.dstack', (a) => stackFamily(a, 'dstack', true));
+  reg.def('np.expand_dims', (a) => {
+    const x = a.get(0, 'a');
+    const axis = intArg(a.get(1, 'axis'));
+    if (!x || x.k !== 'tensor' || x.shape === null || axis === null) return nd(null, x && x.k === 'tensor' ? x.dtype : null);
+    const d = normalizeDimIndex(axis, x.shape.length + 1);
+    const s = [...x.shape];
+    s.splice(d, 0, 1);
+    return nd(s, x.dtype);
+  });
+  reg.def(['np.mean', 'np.std', 'np.var', 'np.sum', 'np.max', 'np.min', 'np.amax', 'np.amin'], (a) => npReduce(a, a.get(0, 'a'), 1));
+  reg.def(['ndarray.mean', 'ndarray.std', 'ndarray.var', 'ndarray.sum', 'ndarray.max', 'ndarray.min'], (a) => npReduce(a, a.self, 0));
   reg.def(['np.array', 'np.asarray'], np);
   reg.def(['np.zeros', 'np.ones', 'np.empty'], (a) => tensor(sizesArg(a, 0, 'shape'), dtypeOf(a.get(1, 'dtype')) ?? 'float64', { numpy: true }));
   reg.def('np.full', (a) => {
@@ -71,8 +181,11 @@ export function register(reg: OpRegistry): void {
     const r = tensor(x.shape, dt, { numpy: true });
     return r;
   });
-  reg.def(['ndarray.reshape', 'ndarray.sum', 'ndarray.mean', 'ndarray.max', 'ndarray.min'], (a) => {
+  reg.def('ndarray.reshape', (a) => {
+    const rule = reg.get('Tensor.reshape');
     const x = a.self;
-    return tensor(null, x && x.k === 'tensor' ? x.dtype : null, { numpy: true });
+    if (!rule || !x || x.k !== 'tensor') return nd(null, null);
+    const r = rule(a);
+    return r.k === 'tensor' ? nd(r.shape, x.dtype) : nd(null, x.dtype);
   });
 }
