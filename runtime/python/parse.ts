@@ -193,8 +193,13 @@ export function parsePython(originalText: string, previous?: ParsedPython, chang
   const deep = unchangedNesting ? { text: originalText, regions: [] } : neutralizeDeepNesting(originalText);
   const text = deep.text;
   let fragments: readonly TreeFragment[] | undefined;
-  if (previous && changes && deep.regions.length === 0 && safeForIncremental(previous, text, changes)) {
-    fragments = TreeFragment.applyChanges(previous.fragments, changes);
+  if (previous && changes && deep.regions.length === 0) {
+    if (safeForIncremental(previous, text, changes)) fragments = TreeFragment.applyChanges(previous.fragments, changes);
+    else {
+      // an edit of line breaks / indentation: only whole top-level statements away from it are reused
+      const widened = topLevelChange(previous, changes);
+      if (widened) fragments = TreeFragment.applyChanges(previous.fragments, [widened]);
+    }
   }
   const lines = (previous && changes && LineIndex.afterEdit(previous.lines, text, changes)) || new LineIndex(text);
   const errors: ParseError[] = [];
@@ -242,9 +247,36 @@ export function parsePython(originalText: string, previous?: ParsedPython, chang
   }
 }
 
-/** Whether reusing the previous tree gives the same tree as a fresh parse. Python's blocks come from indentation
- *  (lezer's context tracker), and a tree with error nodes can carry wrongly nested fragments: any change that
- *  touches a line break or a line's leading whitespace, or follows a parse with errors, re-parses from scratch
+/** One change widened to whole top-level statements of the previous tree (plus one more on each side): the nodes
+ *  left outside it are complete top-level statements, which parse the same whatever the edit did to the lines and
+ *  indentation inside the widened range. Null when that cannot be done safely (several changes, syntax errors). */
+function topLevelChange(previous: ParsedPython, changes: readonly TextChange[]): TextChange | null {
+  if (changes.length !== 1 || previous.errors.length > 0) return null;
+  const c = changes[0];
+  const tops: { from: number; to: number }[] = [];
+  for (let n = previous.tree.topNode.firstChild; n; n = n.nextSibling) tops.push({ from: n.from, to: n.to });
+  let first = tops.findIndex((t) => t.to >= c.fromA);
+  let last = -1;
+  for (let i = tops.length - 1; i >= 0; i--) {
+    if (tops[i].from <= c.toA) {
+      last = i;
+      break;
+    }
+  }
+  if (first < 0) first = tops.length;
+  first = Math.max(0, first - 1);
+  last = Math.min(tops.length - 1, last + 1);
+  const from = first < tops.length ? Math.min(tops[first].from, c.fromA) : c.fromA;
+  const to = last >= 0 ? Math.max(tops[last].to, c.toA) : c.toA;
+  const delta = c.toB - c.fromB - (c.toA - c.fromA);
+  return { fromA: from, toA: to, fromB: from, toB: to + delta };
+}
+
+/** Whether reusing the previous tree around the change gives the same tree as a fresh parse. Python's blocks come
+ *  from indentation (lezer's context tracker), and a tree with error nodes can carry wrongly nested fragments: a
+ *  change that touches a line break or a line's leading whitespace reuses only whole top-level statements away from
+ *  it (topLevelChange; test/unit/parse-incremental.test.ts), one that follows a parse with errors re-parses from
+ *  scratch
  *  (test/unit/shape-reanalyze.test.ts compares incremental and fresh analyses after random edits). */
 function safeForIncremental(previous: ParsedPython, text: string, changes: readonly TextChange[]): boolean {
   if (previous.errors.length > 0) return false;
