@@ -98,7 +98,7 @@ export async function runSelection(deps: RunSelectionDeps, args?: RunSelectionAr
       result.steps.map((s) => `  line ${where(s.span)}  ${s.title}: ${s.transform} — ${s.explanation}`).join('\n') +
       (messages.length ? `\n${messages.map((m) => `  ${m}`).join('\n')}` : ''),
   );
-  if (config.backend === 'webgpu') deps.log.info('rnnLens.run.backend is webgpu: the run used wasm in the extension host; the visualizer page re-runs RNNs on WebGPU when it can');
+  if (config.backend === 'webgpu') deps.log.info('rnnLens.run.backend is webgpu: the run used wasm in the run worker; the visualizer page re-runs RNNs on WebGPU when it can');
   // The visualizer gets the plain RunResult (JSON data): not the print observations.
   const { observations: _observations, ...runResult } = result;
   const shown = performance.now();

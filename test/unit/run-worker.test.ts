@@ -211,3 +211,21 @@ test('a worker that cannot start (no bundle at the path) fails the run with a on
     await c.dispose();
   }
 });
+
+test('runs asked for together go to the worker one after another; a run cancelled while it waits never starts', async () => {
+  const c = client({ prewarm: false });
+  try {
+    const abort = new AbortController();
+    const first = c.run(python(SMALL, 'a.py', { backend: 'reference' }));
+    const second = c.run(python(SMALL, 'b.py', { backend: 'reference' }));
+    const third = c.run(python(SMALL, 'c.py', { backend: 'reference', signal: abort.signal }));
+    abort.abort();
+    const [a, b] = await Promise.all([first, second]);
+    assert.deepEqual([a.output.file, a.worker.runOnWorker, b.output.file, b.worker.runOnWorker], ['a.py', 1, 'b.py', 2]);
+    await assert.rejects(third, (e: unknown) => e instanceof RunWorkerError && e.message === 'the run was cancelled before it started');
+    const d = await c.run(python(SMALL, 'd.py', { backend: 'reference' }));
+    assert.deepEqual([d.worker.generation, d.worker.runOnWorker], [1, 3]);
+  } finally {
+    await c.dispose();
+  }
+});
