@@ -279,6 +279,67 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     await screenshot(page, 'ui-rnnl001-quick-fix-applied');
   });
 
+  test('palette: Show Shape at Cursor shows the shape of the word at the cursor; Toggle Inlay Hints hides and shows the hints', async () => {
+    await openFromExplorer(page, 'pack_chars.py');
+    await goToLine(page, lineNumber('pack_chars.py', 'packed_input = '));
+    await page.keyboard.press('Home');
+    await runPaletteCommand(page, 'RNN Lens: Show Shape at Cursor');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'RNN Lens: packed_input:' }).first();
+    await toast.waitFor({ timeout: 15_000 });
+    assert.match((await toast.innerText()).replace(/\u00a0/g, ' '), /RNN Lens: packed_input: PackedSequence data \(18, 4\) batch_sizes \[3,3,3,3,2,2,1,1\] — PackedSequence\.data is time-major and interleaved/);
+    await page.waitForTimeout(600); // the toast slides in
+    await screenshot(page, 'ui-show-shape-at-cursor');
+    await page.keyboard.press('Escape');
+    // no variable at the cursor (a comment): said so, not silent
+    await goToLine(page, lineNumber('pack_chars.py', '# The last real step'));
+    await page.keyboard.press('Home');
+    await runPaletteCommand(page, 'RNN Lens: Show Shape at Cursor');
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'RNN Lens: no shape known for the word at the cursor' }).first().waitFor({ timeout: 15_000 });
+    await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+
+    const hinted = /embedded_seq_tensor: \(3, 8, 4\) = embed/;
+    const waitText = async (want: boolean, what: string): Promise<void> => {
+      for (let i = 0; hinted.test(await editorText(page)) !== want; i++) {
+        if (i > 75) assert.fail(`${what}: ${await editorText(page)}`);
+        await page.waitForTimeout(200);
+      }
+    };
+    await goToLine(page, lineNumber('pack_chars.py', 'embedded_seq_tensor = '));
+    await waitText(true, 'no inlay hint before the toggle');
+    await runPaletteCommand(page, 'RNN Lens: Toggle Inlay Hints');
+    await page.locator('.part.statusbar', { hasText: 'RNN Lens: inlay hints off' }).first().waitFor({ timeout: 15_000 });
+    await waitText(false, 'the inlay hints stayed after Toggle Inlay Hints');
+    assert.match(await editorText(page), /embedded_seq_tensor = embed\(seq_tensor\)/);
+    await screenshot(page, 'ui-toggle-inlay-hints-off');
+    await runPaletteCommand(page, 'RNN Lens: Toggle Inlay Hints');
+    await page.locator('.part.statusbar', { hasText: 'RNN Lens: inlay hints on' }).first().waitFor({ timeout: 15_000 });
+    await waitText(true, 'the inlay hints did not come back');
+  });
+
+  test('errors reach the user: Run Selection on a line PyTorch would reject shows an error notification with Show Log', async () => {
+    await openFromExplorer(page, 'gotchas.py');
+    // from `batch = torch.randn(3, 5, 4)` to the LSTM built for 8 features that it is fed to
+    const start = lineNumber('gotchas.py', 'batch = ');
+    const line = lineNumber('gotchas.py', 'wrong_out, _ = ');
+    await goToLine(page, start);
+    await page.keyboard.press('Home');
+    for (let i = start; i <= line; i++) await page.keyboard.press('Shift+ArrowDown');
+    await runPaletteCommand(page, 'RNN Lens: Run Selection');
+    const error = page.locator('.notifications-toasts .notification-toast', { hasText: 'input.size(-1) must be equal to input_size' }).first();
+    try {
+      await error.waitFor({ timeout: 60_000 });
+    } catch (err) {
+      await screenshot(page, 'ui-run-error-failed');
+      throw err;
+    }
+    const text = (await error.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, new RegExp(`RNN Lens: line ${line}: RNNL-SHAPE: input\\.size\\(-1\\) must be equal to input_size\\. Expected 8, got 4`));
+    assert.match(text, /Show Log/);
+    await page.waitForTimeout(600); // the toast slides in
+    await screenshot(page, 'ui-run-error-notification');
+    await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+  });
+
   test('rnnLens.walkthrough.openOnFirstInstall = false (this suite\'s profile): no walkthrough on the first activation', async () => {
     assert.equal(await page.locator('.tabs-container .tab', { hasText: 'Walkthrough: RNN Lens' }).count(), 0);
     // (RNN Lens was active through every test above, in a fresh profile: the welcome would have opened by now)

@@ -1,11 +1,20 @@
 // Extension-host tests of the RNNL001 quick fix (`output[:, -1]` on an unpacked RNN output → the final hidden state)
 // through VS Code's own code-action command, as the light bulb runs it: on the gotchas example (h_n bound: one
-// edit), and on an unsaved file whose LSTM result was unpacked as `out, _` (two edits: `_` → `(h_n, c_n)` and the
+// edit), and on a file whose LSTM result was unpacked as `out, _` (two edits: `_` → `(h_n, c_n)` and the
 // read → `torch.cat((h_n[-2], h_n[-1]), dim=1)` for a bidirectional LSTM). After each fix the diagnostic goes away.
 // The texts are the ones test/fixtures/rnnl001-fix/gen_rnnl001_cases.py checked with PyTorch.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { exampleInWorkspace, extension, waitFor } from './shared';
+import { exampleInWorkspace, extension, waitFor, workspaceUri } from './shared';
+
+/** Writes a Python file into the test workspace and opens it (a file of its own per test: no reused untitled URI). */
+async function openNewFile(name: string, content: string): Promise<vscode.TextDocument> {
+  const uri = vscode.Uri.joinPath(workspaceUri(), name);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
 
 function codeValue(d: vscode.Diagnostic): string {
   return typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code);
@@ -60,8 +69,7 @@ suite('RNNL001 quick fix', () => {
       'summary = out[:, -1, :]',
       '',
     ].join('\n');
-    const doc = await vscode.workspace.openTextDocument({ language: 'python', content });
-    await vscode.window.showTextDocument(doc);
+    const doc = await openNewFile('rnnl001_bidirectional.py', content);
     const d = await rnnl001(doc.uri);
     assert.equal(d.range.start.line, 8);
     const actions = await quickFixes(doc.uri, d.range);
@@ -78,8 +86,7 @@ suite('RNNL001 quick fix', () => {
 
   test('no mechanical fix (pad_sequence batch): no code action, the message says why', async () => {
     const content = 'import torch\nfrom torch.nn.utils.rnn import pad_sequence\nb = pad_sequence([torch.randn(5, 4), torch.randn(3, 4)], batch_first=True)\nlast = b[:, -1]\n';
-    const doc = await vscode.workspace.openTextDocument({ language: 'python', content });
-    await vscode.window.showTextDocument(doc);
+    const doc = await openNewFile('rnnl001_no_fix.py', content);
     const d = await rnnl001(doc.uri);
     assert.match(d.message, /No quick fix: this padded batch comes from pad_sequence, not from an RNN/);
     const actions = await quickFixes(doc.uri, d.range);
