@@ -203,6 +203,18 @@ export function register(reg: OpRegistry): void {
     const sizes = sizesArg(a, 0);
     return tensor(sizes, dtypeOf(a.get(-1, 'dtype')) ?? (self && self.k === 'tensor' ? self.dtype : null));
   });
+  // legacy Tensor.new(*sizes) (uninitialised, the receiver's dtype), new() → an empty (0,) tensor, new(list/tuple) →
+  // data, new(torch.Size) → sizes
+  reg.def('Tensor.new', (a) => {
+    const self = a.self;
+    const dt = self && self.k === 'tensor' ? self.dtype : null;
+    if (a.args.length === 0) return tensor([0], dt);
+    const first = a.args[0];
+    // a list or a plain tuple is data (new((2, 3)) is the 1-d tensor [2., 3.]); a torch.Size is sizes
+    if (first.k === 'list' || (first.k === 'tuple' && !first.isSize)) return tensorFromData(a.services, first, dt, true);
+    if (first.k === 'tensor') return tensor(null, dt);
+    return tensor(sizesArg(a, 0), dt);
+  });
   reg.def('Tensor.new_tensor', (a) => {
     const self = a.self;
     const d = a.get(0, 'data');
