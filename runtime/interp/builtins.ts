@@ -20,12 +20,13 @@ import {
   type SeqValue,
   type Value,
   pyStr,
+  CHARS_PER_ITEM,
+  MAX_KNOWN_ITEMS,
 } from './values';
 import { keyText } from './pyutil';
 import { tensorBinary } from '../torch/ops/elementwise';
 import type { OpArgs, OpRegistry } from '../torch/ops/registry';
 
-const MAX_RANGE = 100_000;
 
 
 /** A number for ordering (ints, floats, bools, 0-d tensors with data), or null. */
@@ -234,7 +235,9 @@ function strMethod(a: OpArgs, name: string): Value {
       const it = iterate(a, a.get(0));
       if (v === null || !it.items) return str(null);
       const parts = it.items.map(pyStrOnlyStr);
-      return str(parts.some((p) => p === null) ? null : parts.join(v));
+      if (parts.some((p) => p === null)) return str(null);
+      const length = parts.reduce((n, p) => n + (p ?? '').length, v.length * Math.max(0, parts.length - 1));
+      return str(a.services.allow(Math.ceil(length / CHARS_PER_ITEM)) ? parts.join(v) : null);
     }
     case 'lower':
       return str(v === null ? null : v.toLowerCase());
@@ -256,7 +259,9 @@ function strMethod(a: OpArgs, name: string): Value {
       const x = arg(0);
       const y = arg(1);
       if (v === null || x === null || y === null || x === undefined || y === undefined) return str(null);
-      return str(v.split(x).join(y));
+      const pieces = v.split(x);
+      const length = v.length + (pieces.length - 1) * (y.length - x.length);
+      return str(a.services.allow(Math.ceil(Math.max(0, length) / CHARS_PER_ITEM)) ? pieces.join(y) : null);
     }
     case 'startswith':
     case 'endswith': {
@@ -456,7 +461,7 @@ export function register(reg: OpRegistry): void {
     }
     if (st === 0) throw new ShapeError('ValueError: range() arg 3 must not be zero');
     const n = Math.max(0, Math.ceil((s1 - s0) / st));
-    if (n > MAX_RANGE) return unknownSeq('list', int(null), n);
+    if (n > MAX_KNOWN_ITEMS || !a.services.allow(n)) return unknownSeq('list', int(null), n);
     return list(Array.from({ length: n }, (_, i) => int(s0 + i * st)));
   });
   reg.def('enumerate', (a) => {

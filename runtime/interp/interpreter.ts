@@ -35,6 +35,11 @@ import {
   type TensorValueA,
   type Value,
   pyStr,
+  budgetSize,
+  CHARS_PER_ITEM,
+  ITEM_BUDGET,
+  MAX_KNOWN_ITEMS,
+  MAX_KNOWN_CHARS,
 } from './values';
 import { OpArgs, type OpRegistry, type OpServices } from '../torch/ops/registry';
 import { allOps } from '../torch/ops/index';
@@ -165,6 +170,9 @@ export class Interpreter implements ScopeWatch {
   private steps = 0;
   private readonly deadline: number;
   private exhausted = false;
+  /** Sequence items and string characters (CHARS_PER_ITEM to an item) created so far, against ITEM_BUDGET. */
+  private itemsCreated = 0;
+  private budgetNoted = false;
   /** Past twice the budget: remaining statements are skipped entirely. */
   private stopped = false;
   private callDepth = 0;
@@ -784,7 +792,7 @@ export class Interpreter implements ScopeWatch {
     let result: Value;
     if (op === '+' && cur.k === 'list' && (rhs.k === 'list' || rhs.k === 'tuple')) {
       const its = this.iterItems(rhs);
-      this.mutateSeq(cur, its ? (cur.items ? [...cur.items, ...its] : null) : null, rhs);
+      this.mutateSeq(cur, its ? (cur.items ? [...cur.items, ...its] : null) : null, rhs, node);
       result = cur;
     } else {
       result = this.guardOp(node, () => binaryOp(this.opServices(node), op, cur, rhs, true));
@@ -1498,6 +1506,10 @@ export class Interpreter implements ScopeWatch {
         else dictEntries.set(kt, [k, v]);
       } else {
         const v = elemNodes.length === 1 ? this.eval(elemNodes[0], inner) : UNKNOWN;
+        if (exact && !this.allowItems(budgetSize(v), node)) {
+          exact = false;
+          count = maxItems + 1;
+        }
         if (exact) results.push(v);
         elemJoin = elemJoin === undefined ? v : join(elemJoin, v);
       }
@@ -1793,15 +1805,16 @@ export class Interpreter implements ScopeWatch {
   private setItem(obj: Value, idx: Value, value: Value, node: SyntaxNode): void {
     this.noteMutation(obj);
     this.guardOp(node, () => {
-      setIndexValue(this.opServices(node), obj, idx, value, this.uncertain > 0, (seq, items, added) => this.mutateSeq(seq, items, added));
+      setIndexValue(this.opServices(node), obj, idx, value, this.uncertain > 0, (seq, items, added) => this.mutateSeq(seq, items, added, node));
       return NONE;
     });
   }
 
   /** Replaces a list's items (append/extend/…); under uncertainty the list becomes one of unknown length. */
-  mutateSeq(seq: SeqValue, items: Value[] | null, added: Value | undefined): void {
+  mutateSeq(seq: SeqValue, items: Value[] | null, added: Value | undefined, node: SyntaxNode): void {
     this.noteMutation(seq);
-    if (this.uncertain > (seq.birth ?? 0) || items === null) {
+    const grown = items === null ? 0 : items.length - (seq.items?.length ?? 0);
+    if (this.uncertain > (seq.birth ?? 0) || items === null || (grown > 0 && !this.allowItems(items.length > MAX_KNOWN_ITEMS ? items.length : grown, node))) {
       const e0 = seqElem(seq);
       const addElem = added && (added.k === 'list' || added.k === 'tuple') && items !== null ? seqElem(added) : added;
       const elem = e0 && addElem ? join(e0, addElem) : (e0 ?? addElem);
@@ -2050,8 +2063,27 @@ export class Interpreter implements ScopeWatch {
       call: (fn, args, kwargs) => this.callValue(fn, args, kwargs ?? new Map(), node),
       items: (v) => this.iterItems(v),
       note: (message) => this.diag(node.from, node.to, 'RNNL-NOTE', 'info', message),
-      mutateSeq: (seq, items, added) => this.mutateSeq(seq, items, added),
+      mutateSeq: (seq, items, added) => this.mutateSeq(seq, items, added, node),
+      allow: (items) => this.allowItems(items, node),
     };
+  }
+
+  /** Charges `items` to the item budget (see ITEM_BUDGET); false, with one located note per analysis, when a single
+   *  value would pass MAX_KNOWN_ITEMS or the budget is spent. */
+  allowItems(items: number, node: SyntaxNode): boolean {
+    if (items <= MAX_KNOWN_ITEMS && this.itemsCreated + items <= ITEM_BUDGET) {
+      this.itemsCreated += items;
+      return true;
+    }
+    if (!this.budgetNoted) {
+      this.budgetNoted = true;
+      const n = (x: number): string => x.toLocaleString('en-US');
+      const what = items > MAX_KNOWN_ITEMS
+        ? `this value would hold ${n(items)} list items (or ${n(items * CHARS_PER_ITEM)} string characters), more than the ${n(MAX_KNOWN_ITEMS)} items / ${n(MAX_KNOWN_CHARS)} characters RNN Lens keeps`
+        : `the file builds more than ${n(ITEM_BUDGET)} list items (or ${n(ITEM_BUDGET * CHARS_PER_ITEM)} string characters) in all, more than RNN Lens keeps`;
+      this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', `${what}: such values are analysed with unknown contents`);
+    }
+    return false;
   }
 
   private guardOp(node: SyntaxNode, f: () => Value): Value {

@@ -2,7 +2,10 @@
 // lists/tuples (+, * repetition), comparisons and membership; tensor operands go to the elementwise op rules
 // (runtime/torch/ops/elementwise.ts) and `@` to matmul (runtime/torch/ops/linalg.ts).
 import { ShapeError } from '../shape/dim';
-import { bool, float, int, list, str, tensor, unknown, UNKNOWN, type Value } from './values';
+import { bool, CHARS_PER_ITEM, float, int, list, str, tensor, unknown, UNKNOWN, type Value } from './values';
+
+/** Budget items for a string of `n` characters. */
+const chars = (n: number): number => Math.ceil(n / CHARS_PER_ITEM);
 import { tensorBinary } from '../torch/ops/elementwise';
 import { matmulValues } from '../torch/ops/linalg';
 import type { OpServices } from '../torch/ops/registry';
@@ -22,7 +25,7 @@ function pyMod(a: number, b: number): number {
   return a - Math.floor(a / b) * b;
 }
 
-export function binaryOp(_s: OpServices, op: string, a: Value, b: Value, _inplace: boolean): Value {
+export function binaryOp(s: OpServices, op: string, a: Value, b: Value, _inplace: boolean): Value {
   if (op === '@') return matmulValues(a, b);
   if (a.k === 'tensor' || b.k === 'tensor') {
     return tensorBinary(op, a, b) ?? (a.k === 'unknown' || b.k === 'unknown' ? tensor(null, null) : UNKNOWN);
@@ -67,15 +70,15 @@ export function binaryOp(_s: OpServices, op: string, a: Value, b: Value, _inplac
         return UNKNOWN;
     }
   }
-  if (a.k === 'str' && b.k === 'str' && op === '+') return str(a.v !== null && b.v !== null ? a.v + b.v : null);
+  if (a.k === 'str' && b.k === 'str' && op === '+') return str(a.v !== null && b.v !== null && s.allow(chars(a.v.length + b.v.length)) ? a.v + b.v : null);
   if (a.k === 'str' && op === '%') return str(null);
   if (op === '*' && ((a.k === 'str' && b.k === 'int') || (a.k === 'int' && b.k === 'str'))) {
     const sv = a.k === 'str' ? a.v : b.k === 'str' ? b.v : null;
     const n = a.k === 'int' ? a.v : b.k === 'int' ? b.v : null;
-    return str(sv !== null && n !== null ? sv.repeat(Math.max(0, n)) : null);
+    return str(sv !== null && n !== null && s.allow(chars(sv.length * Math.max(0, n))) ? sv.repeat(Math.max(0, n)) : null);
   }
   if ((a.k === 'list' || a.k === 'tuple') && op === '+' && b.k === a.k) {
-    if (a.items && b.items) return { k: a.k, items: [...a.items, ...b.items] };
+    if (a.items && b.items && s.allow(a.items.length + b.items.length)) return { k: a.k, items: [...a.items, ...b.items] };
     const ea = a.items ? a.items[0] : a.elem;
     return { k: a.k, items: null, elem: ea ?? (b.items ? b.items[0] : b.elem) };
   }
@@ -84,7 +87,7 @@ export function binaryOp(_s: OpServices, op: string, a: Value, b: Value, _inplac
     const n = a.k === 'int' ? a : b;
     if (seq.k !== 'list' && seq.k !== 'tuple') return UNKNOWN;
     const count = n.k === 'int' ? n.v : null;
-    if (seq.items && count !== null && count * seq.items.length <= 100000) {
+    if (seq.items && count !== null && s.allow(Math.max(0, count) * seq.items.length)) {
       const out: Value[] = [];
       for (let i = 0; i < count; i++) out.push(...seq.items);
       return { k: seq.k, items: out };

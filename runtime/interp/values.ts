@@ -198,7 +198,22 @@ export const unknown = (why?: string): UnknownValue => (why ? { k: 'unknown', wh
 export const int = (v: number | null, sym?: string): IntValue => (sym && v === null ? { k: 'int', v, sym } : { k: 'int', v });
 export const float = (v: number | null): FloatValue => ({ k: 'float', v });
 export const bool = (v: boolean | null): BoolValue => ({ k: 'bool', v });
-export const str = (v: string | null): StrValue => ({ k: 'str', v });
+/** The largest list/tuple whose items the engine keeps (longer ones become sequences of unknown length), the largest
+ *  string it keeps (longer ones become a str of unknown value), and how many items and string characters (16 to an
+ *  item) one analysis may create in all: hostile code such as `'ab' * 268000000`, `l = l + l` in a loop or
+ *  `[[0] * 100000 for _ in range(100000)]` otherwise exhausts the memory of the process (the extension host). */
+export const MAX_KNOWN_ITEMS = 100_000;
+export const MAX_KNOWN_CHARS = 1_000_000;
+export const ITEM_BUDGET = 4_000_000;
+export const CHARS_PER_ITEM = 16;
+/** A string value; one longer than MAX_KNOWN_CHARS is kept as a str of unknown value. */
+export const str = (v: string | null): StrValue => ({ k: 'str', v: v !== null && v.length > MAX_KNOWN_CHARS ? null : v });
+/** How many budget items a value holds at its top level (items of a known sequence, characters of a known string). */
+export function budgetSize(v: Value): number {
+  if ((v.k === 'list' || v.k === 'tuple') && v.items) return v.items.length;
+  if (v.k === 'str' && v.v !== null) return Math.ceil(v.v.length / CHARS_PER_ITEM);
+  return 1;
+}
 export const list = (items: Value[]): SeqValue => ({ k: 'list', items });
 export const tuple = (items: Value[]): SeqValue => ({ k: 'tuple', items });
 export function tensor(shape: Shape, dtype: DType | null, opts: { data?: Tensor; facts?: TensorFacts; numpy?: boolean } = {}): TensorValueA {

@@ -38,7 +38,8 @@ out, (h, c) = lstm(x)
 `;
 
 /** 60 strings of 20 million characters, made one after the other: 1.2 GB of heap, far beyond a small heap limit. */
-const HUGE_STRINGS = `s = 'ab' * 10000000\nx = [(s + str(i)).upper() for i in range(60)]\nprint(len(x))\n`;
+// 40 lists of 100,000 distinct ints: within the interpreter's item budget (4,000,000), but ~160 MB of objects.
+const HUGE_LISTS = `x = [list(range(100000)) for i in range(60)]\nprint(len(x))\n`;
 
 const SMALL = `import torch\nx = torch.zeros(2, 3)\nprint(x.shape)\n`;
 
@@ -176,7 +177,7 @@ test('a run that does not stop at its time limit is stopped by the host after th
 test('a worker killed by its heap limit mid-run fails the run with a clear message; the next run works', async () => {
   const c = client({ prewarm: false, memoryMb: 96 });
   try {
-    await assert.rejects(c.run(python(HUGE_STRINGS, 'huge.py', { backend: 'reference' })), (e: unknown) => {
+    await assert.rejects(c.run(python(HUGE_LISTS, 'huge.py', { backend: 'reference' })), (e: unknown) => {
       assert.ok(e instanceof RunWorkerError, String(e));
       assert.equal(e.message, "the run ran out of memory (the run worker's heap limit is 96 MB, from rnnLens.run.maxElements) and was stopped; the next run starts a fresh worker");
       return true;

@@ -88,6 +88,22 @@ test('hostile: devices and pipes are refused without reading them (/dev/zero nev
   if (spawnSync('mkfifo', [fifo]).status === 0) assertOneLineFailure(shapes(fifo), /is not a regular file/);
 });
 
+test('hostile: code that builds huge values ends with a result in a 256 MB heap (each crashed the process before)', () => {
+  const sources: [string, RegExp | null][] = [
+    ["s = 'ab' * 268000000\nn = len(s)\n", /this value would hold 33,500,000 list items/],
+    ['l = [1]\nfor i in range(60):\n    l = l + l\nn = len(l)\n', /more than the 100,000 items \/ 1,000,000 characters RNN Lens keeps/],
+    ['m = [[0] * 100000 for i in range(100000)]\n', /builds more than 4,000,000 list items/],
+    ["s = 'x' * 1000000\nt = s.replace('', s)\n", /this value would hold/],
+    ["s = 'a'\nfor i in range(64):\n    s = s + s\n", null],
+    ['l = [1]\nfor i in range(64):\n    l.extend(l)\nd = {i: [0] * 99999 for i in range(99999)}\n', /RNN Lens keeps/],
+  ];
+  sources.forEach(([src, note], i) => {
+    const r = runCli('shapes', [file(`huge${i}.py`, src)], 60_000, ['--max-old-space-size=256']);
+    assert.equal(r.code, 0, `source ${i}: ${r.stderr}`);
+    if (note) assert.match(r.stdout, new RegExp(`RNNL-LIMIT: .*${note.source}`), `source ${i}: ${r.stdout}`);
+  });
+});
+
 test('hostile: malformed notebooks', () => {
   assertOneLineFailure(shapes(file('bad1.ipynb', '{"cells": [')), /not a valid notebook: JSON parse error/);
   assertOneLineFailure(shapes(file('bad2.ipynb', '{"cells": 3}')), /not a valid notebook: no "cells" list/);

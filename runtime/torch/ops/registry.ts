@@ -14,6 +14,9 @@ export interface OpServices {
   /** Replaces a list's items in place (append/extend/…); under uncertain control flow the list becomes one of
    *  unknown length instead. `added` is the value (or element) being added. */
   mutateSeq(seq: SeqValue, items: Value[] | null, added?: Value): void;
+  /** Charges `items` new sequence items (or CHARS_PER_ITEM characters each) to the analysis's budget; false when the
+   *  budget is spent or one value would pass its cap: the caller then makes the result's contents unknown. */
+  allow(items: number): boolean;
 }
 
 export class OpArgs {

@@ -16,10 +16,10 @@ export interface CliResult {
   ms: number;
 }
 
-/** Runs `rnn-lens SUBCOMMAND ...args` in a child process with a hard timeout. */
-export function runCli(subcommand: string, args: string[], timeoutMs = 60_000): CliResult {
+/** Runs `rnn-lens SUBCOMMAND ...args` in a child process with a hard timeout (and extra node options, e.g. a heap cap). */
+export function runCli(subcommand: string, args: string[], timeoutMs = 60_000, nodeOptions: string[] = []): CliResult {
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'runtime/cli.ts'), subcommand, ...args], {
+  const r = spawnSync(process.execPath, [...nodeOptions, '--import', 'tsx', join(repoRoot, 'runtime/cli.ts'), subcommand, ...args], {
     encoding: 'utf8',
     cwd: repoRoot,
     timeout: timeoutMs,
