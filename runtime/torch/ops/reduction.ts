@@ -44,8 +44,33 @@ function reduce(dtypeRule: (d: DType | null) => DType | null, computeAll?: (vals
     if (x.shape === null || dims === 'unknown' || keep === null) return tensor(null, dt, { numpy: x.numpy });
     const shape = reduceShape(x.shape, dims, keep);
     if (dims === null && !keep && computeAll && x.data && dt) return withData([], dt, [computeAll(x.data.toArray())]);
+    // over some dims: integer results only (exact; float sums would round differently from PyTorch's float32)
+    if (dims !== null && computeAll && x.data && dt && !isFloatDtype(dt) && !x.numpy && x.data.shape.length === x.shape.length) {
+      const vals = reduceData(x.data.shape, x.data.toArray(), dims, computeAll);
+      if (vals && shape.every((d) => typeof d === 'number')) return withData(shape as number[], dt, vals);
+    }
     return tensor(shape, dt, { numpy: x.numpy });
   };
+}
+
+/** Row-major data reduced over `dims` (output in row-major order of the kept dims). */
+function reduceData(shape: readonly number[], vals: number[], dims: number[], f: (v: number[]) => number): number[] | null {
+  const rank = shape.length;
+  const red = new Set(dims.map((d) => normalizeDimIndex(d, Math.max(rank, 1))));
+  const outDims = shape.map((n, i) => (red.has(i) ? 1 : n));
+  const outN = outDims.reduce((p, q) => p * q, 1);
+  const groups: number[][] = Array.from({ length: outN }, () => []);
+  const idx = new Array<number>(rank).fill(0);
+  for (let flat = 0; flat < vals.length; flat++) {
+    let o = 0;
+    for (let i = 0; i < rank; i++) o = o * outDims[i] + (red.has(i) ? 0 : idx[i]);
+    groups[o].push(vals[flat]);
+    for (let i = rank - 1; i >= 0; i--) {
+      if (++idx[i] < shape[i]) break;
+      idx[i] = 0;
+    }
+  }
+  return groups.map(f);
 }
 
 const sumDtype = (d: DType | null): DType | null => (d === null ? null : isFloatDtype(d) ? d : 'int64');
