@@ -10,9 +10,10 @@
 // same e2e test on the code before the worker (test-results/metric-run-host-before.json or --before-metric FILE).
 //   npm run bench:run-host [-- --reps 3] [-- --host-metric FILE --before-metric FILE]   (files: one object or JSON lines)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeBenchSection } from './report';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
@@ -169,7 +170,6 @@ async function parent(): Promise<void> {
     `| ${label} | ${fmt(of('inline', 0, k))} | ${fmt(of('worker', 0, k))} | ${fmt(of('inline', 1, k))} | ${fmt(of('worker', 1, k))} |`;
   const stats = results.find((r) => r.mode === 'worker')?.stats;
   const lines = [
-    '<!-- section:run-host -->',
     '## Run Selection and the extension host thread (issue 6)',
     '',
     `\`npm run bench:run-host\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, load ${load.toFixed(1)} at start): two runs of the whole`,
@@ -246,13 +246,8 @@ async function parent(): Promise<void> {
       );
     }
   }
-  lines.push('<!-- /section:run-host -->');
   const text = lines.join('\n');
-  const file = join(root, 'docs/benchmarks.md');
-  let doc = readFileSync(file, 'utf8');
-  const re = /<!-- section:run-host -->[\s\S]*<!-- \/section:run-host -->/;
-  doc = re.test(doc) ? doc.replace(re, text) : `${doc.trimEnd()}\n\n${text}\n`;
-  writeFileSync(file, doc);
+  writeBenchSection('run-host', text);
   console.log(text);
 }
 
