@@ -59,8 +59,9 @@ export function drawHeatmap(o: HeatmapOptions): HTMLElement {
   const wrap = h('figure', { class: 'heatmap', 'data-name': o.name, 'data-shape': t.shape.join('x') }, header);
   if (!t.data) {
     const sm = t.summary;
+    const n = numel(t.shape);
     wrap.append(h('p', { class: 'elided-note', 'data-elided': 'all' },
-      `${numel(t.shape).toLocaleString('en')} values not sent (past the run's value limit)` +
+      (n < 0 ? 'values not computed (sizes unknown: shape only)' : `${n.toLocaleString('en')} values not sent (past the run's value limit)`) +
       (sm ? `: min ${fmt(sm.min)}, max ${fmt(sm.max)}, mean ${fmt(sm.mean)}` : '')));
     return wrap;
   }

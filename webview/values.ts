@@ -5,8 +5,9 @@ export function isTensor(v: Value | undefined): v is TensorValue {
   return v !== undefined && v.kind === 'tensor';
 }
 
+/** Number of elements; -1 when a dim is unknown (-1 in shape-only Steps, whose sizes the run could not compute). */
 export function numel(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+  return shape.some((d) => d < 0) ? -1 : shape.reduce((a, b) => a * b, 1);
 }
 
 export function strides(shape: readonly number[]): number[] {
@@ -36,7 +37,7 @@ export function fmt(x: number | null): string {
 }
 
 export function shapeText(shape: readonly number[]): string {
-  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+  return `(${shape.map((d) => (d < 0 ? '?' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
 /** The first tensor among the named values (a packed value gives its data), with its name. */

@@ -41,6 +41,10 @@ describe('visualizer page on the run engine\'s Steps', { timeout: 300_000 }, () 
       if (file === 'seed_pack_chars.py') await checkSeed000Medium(page, result);
       if (file === 'seed_pad_pack.py') await checkSeed002Orders(page, result);
       await cardShots(page, `engine-${file.replace('.py', '')}`, ['pack', 'rnn', 'final-state'], 'light');
+      // shape-only Steps (sizes the run could not compute are -1) read '?' and 'not computed', never negative sizes
+      const shown = await page.$$eval('.step-card > :not(header):not(.explanation):not(.warnings)', (els) => els.map((e) => e.textContent ?? '').join('\n'));
+      const negative = /.{0,60}(-\d[\d,]* (values|numbers)\b|\((?:[\d?]+, )*-1(?:, [\d?]+)*,?\)).{0,20}/.exec(shown);
+      assert.equal(negative, null, `${file}: a negative size is drawn: ${negative?.[0] ?? ''}`);
       assert.deepEqual(pageErrors(page), []);
       assert.equal(await page.$$eval('.draw-error', (els) => els.length), 0, 'no card failed to draw');
     });

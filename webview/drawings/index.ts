@@ -39,9 +39,11 @@ export function drawValues(step: Step, ctx: DrawContext): HTMLElement | null {
   const packStep = step.details.kind === 'pack' ? step : previousStep(ctx, step, 'pack');
   const pack = packStep?.details.kind === 'pack' ? packStep.details : null;
   const lengths = lengthsFor(step, ctx);
-  const total = tensors.reduce((a, o) => a + numel(o.tensor.shape), 0);
+  const sizes = tensors.map((o) => numel(o.tensor.shape));
+  const total = sizes.reduce((a, n) => a + Math.max(0, n), 0);
+  const count = `${tensors.length} tensor${tensors.length > 1 ? 's' : ''}`;
   const details = h('details', { class: 'values', ...(total <= EAGER_VALUES ? { open: true } : {}) },
-    h('summary', {}, `values (${tensors.length} tensor${tensors.length > 1 ? 's' : ''}, ${total.toLocaleString('en')} numbers)`));
+    h('summary', {}, sizes.some((n) => n < 0) ? `values (${count}, sizes unknown: not computed)` : `values (${count}, ${total.toLocaleString('en')} numbers)`));
   const fill = (): void => {
     if (details.dataset.drawn) return;
     details.dataset.drawn = '1';
