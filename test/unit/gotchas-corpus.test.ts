@@ -16,7 +16,7 @@ const seeds = join(root, 'test', 'fixtures', 'shapes', 'cases');
 const EXPECTED: Record<string, string[]> = {};
 
 const files = [
-  ...readdirSync(realworld).filter((f) => f.endsWith('.py') && f !== 'trace.py').map((f) => join(realworld, f)),
+  ...readdirSync(realworld).filter((f) => f.endsWith('.py')).map((f) => join(realworld, f)),
   ...readdirSync(seeds).filter((f) => f.endsWith('.py')).map((f) => join(seeds, f)),
 ].sort();
 

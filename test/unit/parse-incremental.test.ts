@@ -11,7 +11,7 @@ import { parsePython, type TextChange } from '../../runtime/python/parse';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const dirs = ['realworld', 'shapes/cases', 'shape-tests'].map((d) => join(fixtures, d)).filter((d) => existsSync(d));
-const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.py') && f !== 'trace.py').map((f) => join(d, f))).sort();
+const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.py')).map((f) => join(d, f))).sort();
 
 /** Deterministic PRNG (mulberry32) so a failure reproduces. */
 function rng(seed: number): () => number {

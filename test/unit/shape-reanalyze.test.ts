@@ -12,7 +12,7 @@ import { observable } from './helpers/observable';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const dirs = ['realworld', 'shapes/cases', 'shape-tests'].map((d) => join(fixtures, d)).filter((d) => existsSync(d));
-const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.py') && f !== 'trace.py').map((f) => join(d, f))).sort();
+const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.py')).map((f) => join(d, f))).sort();
 // only the step budget applies: outcomes must not depend on machine load
 const opts: AnalyzeOptions = { limits: { timeMs: 600_000 } };
 
