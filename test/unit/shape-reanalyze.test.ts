@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzePython, type AnalyzeOptions, type TextChange } from '../../runtime/analysis/api';
 import { observable } from './helpers/observable';
+import { mulberry32 } from './helpers/prng';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const dirs = ['realworld', 'shapes/cases', 'shape-tests'].map((d) => join(fixtures, d)).filter((d) => existsSync(d));
@@ -16,17 +17,7 @@ const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.py')
 // only the step budget applies: outcomes must not depend on machine load
 const opts: AnalyzeOptions = { limits: { timeMs: 600_000 } };
 
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 interface Edit {
   text: string;
