@@ -1,5 +1,7 @@
 // The examples shipped inside the extension (examples/ in the .vsix): listing them and opening one in an editor
-// (Python files in a text editor, notebooks in the notebook editor).
+// (Python files in a text editor, notebooks in the notebook editor). The user edits a copy in the extension's global
+// storage, made on first open and kept afterwards: the installed files stay pristine, and the user's changes survive
+// an update of the extension (which replaces its install folder).
 import * as vscode from 'vscode';
 
 export interface ExampleInfo {
@@ -16,8 +18,30 @@ export const EXAMPLES: readonly ExampleInfo[] = [
   { file: 'gotchas.py', title: 'Deliberate mistakes: see the diagnostics and quick fixes' },
 ];
 
+/** Where an extension keeps its files: the install folder (read) and its global storage (the user's copies). */
+export interface ExampleLocations {
+  extensionUri: vscode.Uri;
+  globalStorageUri: vscode.Uri;
+}
+
 export function exampleUri(extensionUri: vscode.Uri, file: string): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'examples', file);
+}
+
+/** The user's copy of an example (global storage, examples/FILE), copied from the install folder when missing;
+ *  an existing copy is never overwritten (it may hold the user's edits). */
+export async function userCopyOfExample(where: ExampleLocations, file: string): Promise<vscode.Uri> {
+  const dir = vscode.Uri.joinPath(where.globalStorageUri, 'examples');
+  const copy = vscode.Uri.joinPath(dir, file);
+  try {
+    await vscode.workspace.fs.stat(copy);
+    return copy;
+  } catch {
+    // not there yet: copy it below
+  }
+  await vscode.workspace.fs.createDirectory(dir);
+  await vscode.workspace.fs.copy(exampleUri(where.extensionUri, file), copy, { overwrite: false });
+  return copy;
 }
 
 /** Where an example opens: in the active group, except when the active editor is not a text or notebook editor
@@ -32,8 +56,8 @@ function exampleColumn(): vscode.ViewColumn {
 }
 
 /** Opens the example in the editor that suits it and returns the URI it opened. */
-export async function openExample(extensionUri: vscode.Uri, file: string): Promise<vscode.Uri> {
-  const uri = exampleUri(extensionUri, file);
+export async function openExample(where: ExampleLocations, file: string): Promise<vscode.Uri> {
+  const uri = await userCopyOfExample(where, file);
   const viewColumn = exampleColumn();
   if (file.endsWith('.ipynb')) {
     const notebook = await vscode.workspace.openNotebookDocument(uri);
@@ -51,16 +75,16 @@ export interface OpenExampleOptions {
 }
 
 /** Asks which example to open (or takes the one given) and opens it; undefined when the user cancels. */
-export async function pickAndOpenExample(extensionUri: vscode.Uri, file?: string, options?: OpenExampleOptions): Promise<vscode.Uri | undefined> {
+export async function pickAndOpenExample(where: ExampleLocations, file?: string, options?: OpenExampleOptions): Promise<vscode.Uri | undefined> {
   if (file !== undefined && !EXAMPLES.some((e) => e.file === file)) throw new Error(`there is no example named ${file}`);
   let uri: vscode.Uri | undefined;
-  if (file) uri = await openExample(extensionUri, file);
+  if (file) uri = await openExample(where, file);
   else {
     const picked = await vscode.window.showQuickPick(
       EXAMPLES.map((e) => ({ label: e.file, description: e.title })),
       { title: 'RNN Lens: Open Example', placeHolder: 'Choose an example to open' },
     );
-    uri = picked ? await openExample(extensionUri, picked.label) : undefined;
+    uri = picked ? await openExample(where, picked.label) : undefined;
   }
   if (uri && options?.run) await vscode.commands.executeCommand('rnnLens.runSelection');
   return uri;

@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
       }),
     );
 
-    registerCommand(context, log, COMMAND_IDS.openExample, (file?: string, options?: OpenExampleOptions) => pickAndOpenExample(context.extensionUri, file, options));
+    registerCommand(context, log, COMMAND_IDS.openExample, (file?: string, options?: OpenExampleOptions) => pickAndOpenExample(context, file, options));
     registerCommand(context, log, COMMAND_IDS.showLog, () => log.show());
     registerCommand(context, log, COMMAND_IDS.toggleInlayHints, async () => {
       const enabled = !readConfig().inlayHintsEnabled;

@@ -22,7 +22,7 @@ export async function welcomeOnFirstActivation(context: vscode.ExtensionContext)
   if (context.extensionMode !== vscode.ExtensionMode.Production) return 'development-host';
   // Recorded before opening anything: a failure below must not make it show again at every start.
   await context.globalState.update(WELCOME_SHOWN_KEY, true);
-  await openExample(context.extensionUri, WELCOME_EXAMPLE);
+  await openExample(context, WELCOME_EXAMPLE);
   await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, true);
   return 'shown';
 }

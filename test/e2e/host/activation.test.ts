@@ -33,6 +33,29 @@ suite('activation', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  test('Open Example opens the user\'s own copy: edits are saved there, kept on the next open, and the installed file is untouched', async () => {
+    const installed = vscode.Uri.joinPath(extension().extensionUri, 'examples', 'gru_classifier.py');
+    const opened = (await vscode.commands.executeCommand('rnnLens.openExample', 'gru_classifier.py')) as vscode.Uri;
+    assert.ok(!opened.path.startsWith(extension().extensionUri.path), `opened inside the install folder: ${opened.toString()}`);
+    const doc = await vscode.workspace.openTextDocument(opened);
+    const note = '# my own note\n';
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(opened, new vscode.Position(0, 0), note);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save());
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const again = (await vscode.commands.executeCommand('rnnLens.openExample', 'gru_classifier.py')) as vscode.Uri;
+    assert.equal(again.toString(), opened.toString());
+    assert.ok(vscode.window.activeTextEditor?.document.getText().startsWith(note), 'the user\'s edit was not kept');
+    assert.ok(!Buffer.from(await vscode.workspace.fs.readFile(installed)).toString('utf8').startsWith(note), 'the installed example was changed');
+    // restore the copy for the other tests
+    const undo = new vscode.WorkspaceEdit();
+    undo.delete(again, new vscode.Range(0, 0, 1, 0));
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    assert.ok(await vscode.window.activeTextEditor?.document.save());
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('the workspace copy of the examples opens as Python', async () => {
     const doc = await vscode.workspace.openTextDocument(exampleInWorkspace('pack_chars.py'));
     assert.equal(doc.languageId, 'python');
