@@ -8,22 +8,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePython, type TextChange } from '../../runtime/python/parse';
-import { mulberry32 } from './helpers/prng';
+import { mulberry32, randomLine } from './helpers/prng';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const dirs = ['realworld', 'shapes/cases', 'shape-tests'].map((d) => join(fixtures, d)).filter((d) => existsSync(d));
 const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.py')).map((f) => join(d, f))).sort();
 
-const rng = mulberry32;
-
 /** A random line-level edit of `text`: [at, at + removed) becomes `inserted`. */
 function lineEdit(text: string, rand: () => number): { at: number; removed: number; inserted: string } {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const line = Math.floor(rand() * starts.length);
-  const from = starts[line];
-  const to = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
-  const lineText = text.slice(from, to);
+  const { from, to, text: lineText } = randomLine(text, rand);
   const k = rand();
   if (k < 0.2) return { at: to, removed: 0, inserted: '\n' };
   if (k < 0.4) return { at: to, removed: 0, inserted: `\n${lineText}` };
@@ -41,7 +34,7 @@ test('the fixture and corpus files are there', () => {
 files.forEach((file, index) => {
   const name = file.slice(fixtures.length + 1);
   test(`incremental parse after line-level edits and their undo equals a fresh parse: ${name}`, () => {
-    const rand = rng(7 + index);
+    const rand = mulberry32(7 + index);
     let text = readFileSync(file, 'utf8');
     let prev = parsePython(text);
     for (let step = 0; step < 12; step++) {

@@ -9,15 +9,13 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzePython, type AnalyzeOptions, type TextChange } from '../../runtime/analysis/api';
 import { observable } from './helpers/observable';
-import { mulberry32 } from './helpers/prng';
+import { mulberry32, randomLine } from './helpers/prng';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const dirs = ['realworld', 'shapes/cases', 'shape-tests'].map((d) => join(fixtures, d)).filter((d) => existsSync(d));
 const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.py')).map((f) => join(d, f))).sort();
 // only the step budget applies: outcomes must not depend on machine load
 const opts: AnalyzeOptions = { limits: { timeMs: 600_000 } };
-
-const rng = mulberry32;
 
 interface Edit {
   text: string;
@@ -27,12 +25,7 @@ interface Edit {
 
 /** One random edit inside one line of `text`. */
 function randomEdit(text: string, rand: () => number): Edit {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const line = Math.floor(rand() * starts.length);
-  const from = starts[line];
-  const to = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
-  const lineText = text.slice(from, to);
+  const { from, to, text: lineText } = randomLine(text, rand);
   const digits = [...lineText].map((c, i) => (/[0-9]/.test(c) ? i : -1)).filter((i) => i >= 0);
   const kind = rand();
   let at: number;
@@ -74,7 +67,7 @@ files.forEach((file, index) => {
   const name = file.slice(fixtures.length + 1);
   test(`reanalyze after random one-line edits and their undo equals a fresh analysis: ${name}`, () => {
     const original = readFileSync(file, 'utf8');
-    const rand = rng(1000 + index);
+    const rand = mulberry32(1000 + index);
     let text = original;
     let current = analyzePython(text, opts);
     assert.deepEqual(observable(current, text), observable(analyzePython(text, opts), text), `${name}: repeated analysis differs`);
