@@ -76,12 +76,18 @@ export function register(reg: OpRegistry): void {
     const bs: number | null | 'none' = bsV === undefined ? 1 : bsV.k === 'none' ? 'none' : intArg(bsV);
     const dropLast = boolArg(a.get(8, 'drop_last'), false);
     const collate = a.get(6, 'collate_fn');
-    const n = datasetLen(a, ds);
+    const sampler = a.get(3, 'sampler');
+    const batchSampler = a.get(4, 'batch_sampler');
+    // a sampler decides how many samples there are (SubsetRandomSampler, WeightedRandomSampler(num_samples)), a
+    // batch_sampler what each batch holds (batch_size is then ignored): the dataset's length no longer tells
+    const n = sampler && sampler.k !== 'none' ? null : datasetLen(a, ds);
     const sample = datasetSample(a, ds);
     let B: Dim;
-    if (bs === 'none') B = null;
+    if (batchSampler && batchSampler.k !== 'none') B = null;
+    else if (bs === 'none') B = null;
     else if (bs === null) B = 'B';
     else if (typeof n === 'number') B = dropLast || n >= bs ? bs : n;
+    else if (dropLast) B = bs;
     else B = 'B';
     let batch: Value;
     if (bs === 'none') batch = collate && collate.k !== 'none' ? a.services.call(collate, [sample]) : sample;
@@ -89,11 +95,11 @@ export function register(reg: OpRegistry): void {
       const samples: Value = typeof B === 'number' && B <= 256 ? list(Array.from({ length: B }, () => sample)) : { k: 'list', items: null, elem: sample, len: B };
       batch = a.services.call(collate, [samples]);
     } else batch = defaultCollate(sample, B);
-    const batches: Dim = typeof n === 'number' && typeof bs === 'number' ? (dropLast ? Math.floor(n / bs) : Math.ceil(n / bs)) : null;
+    const batches: Dim = typeof n === 'number' && typeof bs === 'number' && !(batchSampler && batchSampler.k !== 'none') ? (dropLast ? Math.floor(n / bs) : Math.ceil(n / bs)) : null;
     const attrs = new Map<string, Value>([['_elem', batch], ['_len', intFromDim(batches)], ['dataset', ds], ['batch_size', bsV ?? int(1)]]);
     // (run engine) what dataLoaderBatches needs: a sequential sampler over a dataset of known length
     const shuffle = a.get(2, 'shuffle');
-    const sampled = [a.get(3, 'sampler'), a.get(4, 'batch_sampler')].some((x) => x && x.k !== 'none');
+    const sampled = [sampler, batchSampler].some((x) => x && x.k !== 'none');
     if (typeof n === 'number' && typeof bs === 'number' && !sampled && (!shuffle || boolArg(shuffle, true) === false)) {
       attrs.set('_sequential', int(n));
       if (collate && collate.k !== 'none') attrs.set('_collate', collate);
