@@ -19,6 +19,8 @@ export interface RnnLensConfig {
   threads: number;
   runMaxElements: number;
   runTimeoutMs: number;
+  /** Start the run worker (and onnxruntime-web) in the background once an open file has a packing or RNN call. */
+  runPrewarm: boolean;
   /** Open the walkthrough and an example the first time RNN Lens activates. */
   walkthroughOnFirstInstall: boolean;
 }
@@ -40,6 +42,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): RnnLensConfig {
     threads: clamp(Math.round(c.get<number>('run.threads', 1)), 1, 16),
     runMaxElements: clamp(c.get<number>('run.maxElements', 10_000_000), 1000, 1_000_000_000),
     runTimeoutMs: clamp(c.get<number>('run.timeoutMs', 30_000), 100, 600_000),
+    runPrewarm: c.get<boolean>('run.prewarm', true),
     walkthroughOnFirstInstall: c.get<boolean>('walkthrough.openOnFirstInstall', true),
   };
 }

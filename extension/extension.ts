@@ -11,6 +11,7 @@ import { affectsRnnLens, readConfig, setInlayHintsEnabled } from './config';
 import { RunStatus } from './statusBar';
 import { runSelection, type RunSelectionArgs, type RunSelectionResult } from './run/runSelection';
 import { RunService } from './run/runService';
+import { RunPrewarmer } from './run/prewarm';
 import { AnalysisService } from './analysis/service';
 import { GotchaDocs } from './docsLinks';
 import { ShapeHoverProvider, shapeAt } from './providers/hover';
@@ -28,6 +29,8 @@ export interface RnnLensApi {
   isBusy(): boolean;
   /** Fires after a document or notebook was analysed and its diagnostics published. */
   readonly onDidAnalyse: vscode.Event<vscode.Uri>;
+  /** The run worker for the current settings: not started, loading onnxruntime-web, or ready (prewarm, runs). */
+  runWorkerState(): 'none' | 'starting' | 'ready';
 }
 
 /** Python files on disk or unsaved, and the Python cells of notebooks. */
@@ -88,7 +91,14 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
     // The visualizer (extension/visualizer/, its own issue) owns the panel view; Run Selection feeds it each run.
     const visualizer = registerVisualizer(context);
     const runs = new RunService((line) => log.info(line));
-    context.subscriptions.push(runs);
+    const prewarmer = new RunPrewarmer(analysis, runs, (line) => log.info(line));
+    context.subscriptions.push(
+      runs,
+      prewarmer,
+      diagnostics.onDidAnalyse((uri) => {
+        prewarmer.onAnalysed(uri).catch((err: unknown) => log.warn(`run worker prewarm: ${err instanceof Error ? err.message : String(err)}`));
+      }),
+    );
     registerCommand(context, log, COMMAND_IDS.runSelection, (args?: RunSelectionArgs): Promise<RunSelectionResult | undefined> =>
       runSelection({ log, status, runs, visualizer }, args),
     );
@@ -106,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
     );
     const activationMs = performance.now() - started;
     log.info(`activated in ${activationMs.toFixed(1)} ms (version ${String(context.extension.packageJSON.version)})`);
-    return { activationMs, isBusy: () => status.visible, onDidAnalyse: diagnostics.onDidAnalyse };
+    return { activationMs, isBusy: () => status.visible, onDidAnalyse: diagnostics.onDidAnalyse, runWorkerState: () => runs.workerState(readConfig()) };
   } catch (err) {
     log.showError('activation failed', err);
     throw err;

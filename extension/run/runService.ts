@@ -46,11 +46,28 @@ export class RunService implements vscode.Disposable {
     return client.run({ job: { kind: 'notebook', file, cells }, backend, limits, signal, onProgress });
   }
 
+  /** Starts the worker for these settings (and its onnxruntime-web load) ahead of the first run; nothing when it is
+   *  running already. */
+  prewarm(config: RnnLensConfig): void {
+    this.clientFor(config).prewarm();
+  }
+
+  /** The worker that would take a run with these settings: none yet, started and loading onnxruntime-web, or ready. */
+  workerState(config: RnnLensConfig): 'none' | 'starting' | 'ready' {
+    const client = this.client;
+    if (!client || !client.running || !this.fits(client, config)) return 'none';
+    return client.ortReady ? 'ready' : 'starting';
+  }
+
+  private fits(client: RunWorkerClient, config: RnnLensConfig): boolean {
+    return client.options.threads === config.threads && client.options.memoryMb === RunService.workerMemoryMb(config);
+  }
+
   /** The client for these settings; a client with other process-wide settings is retired when its runs end. */
   private clientFor(config: RnnLensConfig): RunWorkerClient {
     const memoryMb = RunService.workerMemoryMb(config);
     const old = this.client;
-    if (old && old.options.threads === config.threads && old.options.memoryMb === memoryMb) return old;
+    if (old && this.fits(old, config)) return old;
     if (old) {
       this.log(`run worker settings changed (threads ${config.threads}, heap ${memoryMb} MB): a new worker takes the next runs`);
       void old.disposeWhenIdle('its settings changed');

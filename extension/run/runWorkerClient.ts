@@ -102,6 +102,11 @@ export class RunWorkerClient {
     return this.live !== null;
   }
 
+  /** The running worker has loaded onnxruntime-web. */
+  get ortReady(): boolean {
+    return this.live?.ortReadyMs !== undefined;
+  }
+
   /** Starts the worker (and with it onnxruntime-web's loading) ahead of the first run. */
   prewarm(): void {
     this.ensureWorker();

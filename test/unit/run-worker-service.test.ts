@@ -27,6 +27,7 @@ const config = (over: Partial<RnnLensConfig> = {}): RnnLensConfig => ({
   threads: 1,
   runMaxElements: 10_000_000,
   runTimeoutMs: 30_000,
+  runPrewarm: false,
   walkthroughOnFirstInstall: false,
   ...over,
 });
@@ -60,6 +61,28 @@ test('RunService: one worker for the session; a threads change moves the next ru
   }
   // dispose stops the worker it holds (the stop is logged synchronously)
   assert.ok(log.includes('run worker 2 stopped: RNN Lens is shutting down: the run was stopped'), log.join('\n'));
+});
+
+test('RunService.prewarm: the worker starts and loads onnxruntime-web before a run; the first run uses it; other settings see no worker', async () => {
+  const log: string[] = [];
+  const service = new RunService((line) => log.push(line), WORKER);
+  try {
+    assert.equal(service.workerState(config()), 'none');
+    service.prewarm(config());
+    assert.equal(service.workerState(config()), 'starting');
+    const deadline = Date.now() + 30_000;
+    while (service.workerState(config()) !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(service.workerState(config()), 'ready', log.join('\n'));
+    assert.equal(service.workerState(config({ runMaxElements: 50_000_000 })), 'none', 'a worker with another heap limit counted as warm');
+    service.prewarm(config());
+    assert.equal(log.filter((l) => /starting/.test(l)).length, 1, 'a second prewarm started another worker');
+    const r = await service.run(target, config(), new AbortController().signal, () => undefined);
+    assert.deepEqual([r.worker.generation, r.worker.runOnWorker], [1, 1]);
+    assert.ok(r.worker.ortReadyMs !== undefined);
+    assert.deepEqual(r.output.messages, []);
+  } finally {
+    service.dispose();
+  }
 });
 
 test('RunService: the worker heap limit follows rnnLens.run.maxElements (at least 1 GB, at most 16 GB)', () => {
