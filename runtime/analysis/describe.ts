@@ -134,9 +134,10 @@ export function describeValue(v: Value, names?: readonly string[], depth = 0): s
     case 'set':
       return v.items ? `set (${v.items.length} items)` : 'set';
     case 'nnmodule': {
+      // a size the code names (an open parameter `hid`, `2*hid`) reads as its name
       const cfg = Object.entries(v.cfg)
-        .filter(([, x]) => x.k !== 'unknown')
-        .map(([k, x]) => `${k}=${describeValue(x, undefined, depth + 1)}`)
+        .filter(([, x]) => x.k !== 'unknown' || x.name)
+        .map(([k, x]) => `${k}=${x.k === 'unknown' ? x.name : x.k === 'int' && x.v === null && x.sym ? x.sym : describeValue(x, undefined, depth + 1)}`)
         .join(', ');
       return `nn.${v.kind}(${cfg})`;
     }

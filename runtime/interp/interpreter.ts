@@ -184,6 +184,12 @@ export class Interpreter implements ScopeWatch {
   private uncertain = 0;
   /** >0 while analysing a function nobody called (analyseUncalled): its ops are not part of the program's run. */
   private speculative = 0;
+  /** Positions of bindings and uses first made by speculative analysis: only those are joined with further
+   *  speculative values (a program's own binding never takes in a value of code nobody called). */
+  private readonly speculativeAt = new Set<number>();
+  /** The function analyseUncalled is entering: its parameters that no argument gives are open (symbolic, named
+   *  after the parameter; defaults are not assumed, *args/**kwargs have unknown contents). */
+  private openCall: FunctionValue | null = null;
   private frame: Frame = { returns: [] };
   private readonly called = new Set<FunctionValue>();
   private readonly defined: FunctionValue[] = [];
@@ -771,6 +777,10 @@ export class Interpreter implements ScopeWatch {
     const name = this.t(nameNode);
     scope.set(name, value);
     const prev = this.bindings.get(nameNode.from);
+    if (this.speculative > 0) {
+      if (prev && !this.speculativeAt.has(nameNode.from)) return;
+      this.speculativeAt.add(nameNode.from);
+    }
     if (this.rec && !this.rec.bindingsBefore.has(nameNode.from)) this.rec.bindingsBefore.set(nameNode.from, prev ? { ...prev } : null);
     if (!prev) {
       this.bindings.set(nameNode.from, { name, from: nameNode.from, to: nameNode.to, value, snapshot: snapshotValue(value), recorded, executions: 1 });
@@ -1257,6 +1267,10 @@ export class Interpreter implements ScopeWatch {
         const name = this.t(node);
         const v = this.lookup(name, scope);
         const prev = this.uses.get(node.from);
+        if (this.speculative > 0) {
+          if (prev && !this.speculativeAt.has(node.from)) return v;
+          this.speculativeAt.add(node.from);
+        }
         if (this.rec && !this.rec.usesBefore.has(node.from)) this.rec.usesBefore.set(node.from, prev ?? null);
         this.uses.set(node.from, { to: node.to, value: prev && prev.value !== v ? join(prev.value, v) : v });
         return v;
@@ -2201,6 +2215,8 @@ export class Interpreter implements ScopeWatch {
     const params = childNamed(this.nodeOf(fn), 'ParamList');
     const kw = new Map(kwargs);
     let pos = 0;
+    const open = this.openCall === fn;
+    this.openCall = null;
     if (!params) return;
     const kids = childList(params);
     for (let i = 0; i < kids.length; i++) {
@@ -2209,7 +2225,10 @@ export class Interpreter implements ScopeWatch {
         const nameNode = kids[i + 1]?.name === 'VariableName' ? kids[i + 1] : null;
         if (nameNode) {
           i++;
-          if (k.name === '*') {
+          if (open) {
+            this.bindName(nameNode, k.name === '*' ? { k: 'tuple', items: null } : { k: 'dict', entries: null }, scope, false);
+            if (k.name === '*') pos = args.length;
+          } else if (k.name === '*') {
             this.bindName(nameNode, tuple(args.slice(pos)), scope, false);
             pos = args.length;
           } else {
@@ -2228,40 +2247,66 @@ export class Interpreter implements ScopeWatch {
         v = kw.get(name);
         kw.delete(name);
       } else if (pos < args.length) v = args[pos++];
-      else if (fn.defaults.has(name)) v = fn.defaults.get(name);
-      else {
-        v = unknown(`parameter ${name}`);
-        (v as { name?: string }).name = name;
-      }
+      else if (fn.defaults.has(name) && !open) v = fn.defaults.get(name);
+      else v = openParameter(name);
       this.bindName(k, v!, scope, false);
     }
     void node;
   }
 
-  /** Functions never called by the program are analysed once with unknown arguments (methods with an instance of
-   *  their class when one exists), so hovers work inside them. Their bindings are not fixture records. */
+  /** Functions never called by the program are analysed once with open parameters (symbolic, named after the
+   *  parameter: `hid` used as a size is the dim `hid`). A method gets an instance of its class as `self`: the
+   *  program's first instance when there is one, else a speculative instance made by running `__init__` with open
+   *  parameters (so an nn.Module subclass nobody instantiates still knows its submodules). Their bindings are not
+   *  fixture records, and they never change the program's own bindings. */
   private analyseUncalled(): void {
+    const made = new Set<ClassValue>();
     for (const fn of this.defined) {
       if (this.called.has(fn) || this.exhausted) continue;
       const owner = fn.ownerClass;
-      const inst = owner ? this.instances.get(owner) : undefined;
-      const params = childNamed(this.nodeOf(fn), 'ParamList');
-      const names = params ? childrenNamed(params, 'VariableName').map((n) => this.t(n)) : [];
-      const args: Value[] = names.map((n, i) => {
-        if (i === 0 && owner && inst) return inst;
-        const u = unknown(`parameter ${n}`);
-        (u as { name?: string }).name = n;
-        return u;
-      });
-      const before = new Set(this.bindings.keys());
+      const method = owner !== undefined && owner.members.get(fn.name) === fn;
+      let inst: Value | undefined = owner ? this.instances.get(owner) : undefined;
+      if (owner && method && !inst && !made.has(owner)) {
+        made.add(owner);
+        inst = this.speculativeInstance(owner);
+        // __init__ ran to make it
+        if (this.called.has(fn)) continue;
+      }
+      const args: Value[] = method && inst ? [inst] : [];
       this.speculative++;
+      this.openCall = fn;
       try {
         this.callFunction(fn, args, new Map(), this.nodeOf(fn));
       } finally {
+        this.openCall = null;
         this.speculative--;
       }
-      for (const [k, b] of this.bindings) if (!before.has(k)) b.recorded = false;
     }
+    for (const k of this.speculativeAt) {
+      const b = this.bindings.get(k);
+      if (b) b.recorded = false;
+    }
+  }
+
+  /** An instance of a class the program never instantiates, from `__init__` run with open parameters (undefined
+   *  for dataclasses, whose generated __init__ would assume the fields' defaults). */
+  private speculativeInstance(cls: ClassValue): ObjectValue | undefined {
+    if (this.allDataclassFields(cls)) return undefined;
+    const obj: ObjectValue = { k: 'object', cls, attrs: new Map() };
+    if (this.isModuleClass(cls)) obj.attrs.set('training', bool(null));
+    const init = this.classMember(cls, '__init__');
+    if (init && init.k === 'func') {
+      this.speculative++;
+      this.openCall = init;
+      try {
+        this.callFunction(init, [obj], new Map(), this.nodeOf(init));
+      } finally {
+        this.openCall = null;
+        this.speculative--;
+      }
+    }
+    this.instances.set(cls, obj);
+    return obj;
   }
 
   // ───────────────────────────── iteration ─────────────────────────────
@@ -2406,6 +2451,11 @@ export type { TensorValueA };
 /** Two argument values the interpreter cannot tell apart: the same object, or both unknown. */
 function sameArg(a: Value, b: Value): boolean {
   return a === b || (a.k === 'unknown' && b.k === 'unknown');
+}
+
+/** An open parameter: an unknown value named after the parameter (used as a size, it is the symbolic dim `name`). */
+function openParameter(name: string): Value {
+  return { k: 'unknown', why: `parameter ${name}`, name };
 }
 
 function sameArgs(a: Value[], b: Value[]): boolean {

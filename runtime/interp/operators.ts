@@ -30,6 +30,8 @@ export function binaryOp(s: OpServices, op: string, a: Value, b: Value, _inplace
   if (a.k === 'tensor' || b.k === 'tensor') {
     return tensorBinary(op, a, b) ?? (a.k === 'unknown' || b.k === 'unknown' ? tensor(null, null) : UNKNOWN);
   }
+  const named = symbolicOperand(a, b);
+  if (named) return named(op);
   if (isNum(a) && isNum(b)) {
     const isFloat = a.k === 'float' || b.k === 'float';
     const sym = !isFloat ? intArith(op, a.k === 'bool' ? int(num(a)) : a, b.k === 'bool' ? int(num(b)) : b) : null;
@@ -96,6 +98,23 @@ export function binaryOp(s: OpServices, op: string, a: Value, b: Value, _inplace
   }
   if (a.k === 'packed' || b.k === 'packed') throw new ShapeError(`unsupported operand type(s) for ${op}: 'PackedSequence'`);
   return unknown();
+}
+
+/** Arithmetic between sizes where one side is an unknown value the code names (an open parameter `hid`) and the
+ *  other an int or another such name: the result is unknown too, named by the symbolic expression (`2*hid`,
+ *  `hid//2`). The name only matters where the value is used as a size, i.e. where it is an int, and then it is
+ *  exactly that int. */
+function symbolicOperand(a: Value, b: Value): ((op: string) => Value) | null {
+  const isNamed = (v: Value): boolean => v.k === 'unknown' && v.name !== undefined;
+  if (!(isNamed(a) && (isNamed(b) || b.k === 'int')) && !(isNamed(b) && a.k === 'int')) return null;
+  return (op) => {
+    const r = intArith(op, asSymInt(a), asSymInt(b));
+    return r && r.k === 'int' && r.v === null && r.sym ? { k: 'unknown', name: r.sym } : unknown();
+  };
+}
+
+function asSymInt(v: Value): Value {
+  return v.k === 'unknown' && v.name !== undefined ? int(null, v.name) : v;
 }
 
 export function unaryOp(_s: OpServices, op: string, v: Value): Value {

@@ -99,6 +99,9 @@ export interface PackedValueA {
   batchSizes: Dim[] | null;
   /** The number of sequences (batch_sizes[0]) when batch_sizes themselves are unknown. */
   batchSize?: Dim;
+  /** The number of time steps (len(batch_sizes) = max(lengths)) when batch_sizes are unknown: symbolic
+   *  `max(lengths)` for lengths named by the code. */
+  steps?: Dim;
   /** null = None (enforce_sorted=True); 'unknown' when it cannot be known. */
   sortedIndices: Dim[] | null | 'unknown';
   unsortedIndices: Dim[] | null | 'unknown';
@@ -362,6 +365,7 @@ export function join(a: Value, b: Value, depth = 0): Value {
         data,
         batchSizes: joinDimList(a.batchSizes, b.batchSizes),
         batchSize: joinDim(a.batchSize ?? null, b.batchSize ?? null),
+        steps: joinDim(a.steps ?? null, b.steps ?? null),
         sortedIndices: joinIndexList(a.sortedIndices, b.sortedIndices),
         unsortedIndices: joinIndexList(a.unsortedIndices, b.unsortedIndices),
         facts: joinFacts(a.facts, b.facts),

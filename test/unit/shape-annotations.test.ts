@@ -15,6 +15,9 @@
 //                                 assigned in a loop or a function called twice) is the join over every execution
 //                                 (annotate_joined.py: `?` = differs between executions, so the engine must not
 //                                 claim a number there; a number must be matched exactly)
+//   # hover NAME: TEXT            the hover of NAME on the line reads exactly `NAME: TEXT` (code nobody calls, analysed
+//                                 with symbolic parameters: `# hover h: Tensor[float32] (2, len(lengths), hid)`);
+//                                 several on a line: `# hover h: … # hover c: …`
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -180,6 +183,18 @@ function checkJoined(spec: JoinedSpec, v: Value | null, where: string): void {
   else if (typeof spec.value === 'number') assert.deepEqual(v.data?.toArray(), [spec.value], `${where}: value`);
 }
 
+/** `# hover NAME: TEXT` annotations of a line (several may follow each other). */
+function hoverAnnotations(line: string): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const at = line.indexOf('# hover ');
+  if (at < 0) return out;
+  for (const part of line.slice(at).split(/#\s*hover\s+/).slice(1)) {
+    const m = /^(\w+):\s*(.*?)\s*$/.exec(part);
+    if (m) out.push({ name: m[1], text: m[2] });
+  }
+  return out;
+}
+
 const files = readdirSync(dir).filter((f) => f.endsWith('.py')).sort();
 
 test('there are annotated shape tests', () => {
@@ -219,6 +234,14 @@ for (const file of files) {
         const col = new RegExp(`\\b${name}\\b`).exec(line)?.index ?? -1;
         assert.ok(col >= 0, `${file}:${i + 1}: ${name} is not on the line`);
         checkJoined(spec, a.valueAt(i + 1, col), `${file}:${i + 1} ${name}`);
+        checked++;
+      }
+    });
+    text.split('\n').forEach((line, i) => {
+      for (const h of hoverAnnotations(line)) {
+        const col = new RegExp(`\\b${h.name}\\b`).exec(line)?.index ?? -1;
+        assert.ok(col >= 0, `${file}:${i + 1}: ${h.name} is not on the line`);
+        assert.equal(a.hoverAt(i + 1, col)?.text, `${h.name}: ${h.text}`, `${file}:${i + 1} hover of ${h.name}`);
         checked++;
       }
     });

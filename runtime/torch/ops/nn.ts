@@ -119,8 +119,8 @@ function clash(a: Dim, b: Dim): boolean {
 }
 
 /** Validates one hidden-state tensor against its expected shape (PyTorch's check_hidden_size). */
-function checkHidden(h: Value | undefined, expected: Dim[], msgPrefix: string): void {
-  if (!h || h.k !== 'tensor' || !h.shape) return;
+function checkHidden(h: Value | undefined, expected: Dim[] | null, msgPrefix: string): void {
+  if (!h || h.k !== 'tensor' || !h.shape || !expected) return;
   if (h.shape.length !== expected.length || h.shape.some((d, i) => clash(d, expected[i]))) {
     throw new ShapeError(`${msgPrefix} (${fmtDims(expected)}), got [${fmtDims(h.shape)}]`);
   }
@@ -138,7 +138,8 @@ function rnnForward(kind: 'LSTM' | 'GRU' | 'RNN', a: OpArgs): Value {
   const P = cfgInt(m, 'proj_size', 0);
   const D: Dim = bidir === null ? null : bidir ? 2 : 1;
   const Hout: Dim = P === null ? null : P > 0 ? P : H;
-  const DL: Dim = L === null ? null : dimMul(D, L);
+  // num_layers the code names (an open parameter `n_layers`) stays symbolic: h_n is (D*n_layers, N, H_out)
+  const DL: Dim = dimMul(D, L === null ? cfgDim(m, 'num_layers') : L);
   const DHout: Dim = dimMul(D, Hout);
   const facts: TensorFacts = {
     origin: `${kind}.h_n`,
@@ -178,8 +179,10 @@ function rnnForward(kind: 'LSTM' | 'GRU' | 'RNN', a: OpArgs): Value {
   } else {
     output = tensor(null, 'float32');
   }
-  const hShape: Dim[] = batched ? [DL, N, Hout] : [DL, Hout];
-  const cShape: Dim[] = batched ? [DL, N, H] : [DL, H];
+  // a tensor input of unknown rank may be batched (3-D) or not (2-D): h_n/c_n have unknown rank too
+  const rankKnown = !(input && input.k === 'tensor' && !input.shape) && !(input === undefined || (input.k !== 'tensor' && input.k !== 'packed'));
+  const hShape: Dim[] | null = !rankKnown ? null : batched ? [DL, N, Hout] : [DL, Hout];
+  const cShape: Dim[] | null = !rankKnown ? null : batched ? [DL, N, H] : [DL, H];
   if (hx && hx.k !== 'none') {
     if (kind === 'LSTM') {
       const items = a.services.items(hx);

@@ -12,8 +12,10 @@ import { OpArgs, type OpRegistry } from './registry';
 
 /** Lengths from a list / tuple / tensor / ndarray value: known numbers, or dims, or null when not even the count is
  *  known. */
-function lengthsOf(a: OpArgs, v: Value | undefined): { dims: Dim[] | null; count: Dim } {
+function lengthsOf(a: OpArgs, v: Value | undefined): { dims: Dim[] | null; count: Dim; max?: Dim } {
   if (!v) return { dims: null, count: null };
+  // lengths the code names (an open parameter `lengths`): B = len(lengths) sequences of at most T = max(lengths)
+  if (v.k === 'unknown' && v.name) return { dims: null, count: `len(${v.name})`, max: `max(${v.name})` };
   if (v.k === 'tensor') {
     if (v.dtype && v.dtype !== 'int64' && v.dtype !== 'int32' && v.dtype !== 'float32' && v.dtype !== 'float64' && v.dtype !== 'uint8') {
       return { dims: null, count: v.shape?.[0] ?? null };
@@ -38,7 +40,7 @@ export function batchSizesOf(lengths: number[]): number[] {
 
 export function packPadded(
   input: TensorValueA,
-  lengths: { dims: Dim[] | null; count: Dim },
+  lengths: { dims: Dim[] | null; count: Dim; max?: Dim },
   batchFirst: boolean | null,
   enforceSorted: boolean | null,
 ): PackedValueA {
@@ -83,15 +85,17 @@ export function packPadded(
   const batchSizes = sorted ? batchSizesOf(sorted) : null;
   const total: Dim = sorted ? sorted.reduce((p, q) => p + q, 0) : null;
   const data = tensor(rest ? [total, ...rest] : null, input.dtype);
-  return {
+  const p: PackedValueA = {
     k: 'packed',
     data,
     batchSizes,
-    batchSize: batchSizes ? (batchSizes[0] ?? 0) : (lengths.count ?? B),
+    batchSize: batchSizes ? (batchSizes[0] ?? 0) : typeof lengths.count !== 'number' && typeof B === 'number' ? B : (lengths.count ?? B),
     sortedIndices: sortedIdx,
     unsortedIndices: unsortedIdx,
     facts: { origin: 'pack_padded_sequence', ...(T !== null ? { sourceT: T } : {}) },
   };
+  if (!batchSizes && lengths.max !== undefined && lengths.max !== null) p.steps = lengths.max;
+  return p;
 }
 
 /** Lengths per original batch entry recovered from a PackedSequence (known when batch_sizes are). */
@@ -114,7 +118,7 @@ function padPacked(a: OpArgs): Value {
     return tuple([tensor(null, null), tensor(null, 'int64')]);
   }
   const B: Dim = p.batchSizes ? (p.batchSizes.length ? p.batchSizes[0] : 0) : (p.batchSize ?? null);
-  let T: Dim = p.batchSizes ? p.batchSizes.length : null;
+  let T: Dim = p.batchSizes ? p.batchSizes.length : (p.steps ?? null);
   const total = totalV && totalV.k !== 'none' ? intArg(totalV) : undefined;
   if (total !== undefined) {
     if (total !== null && typeof T === 'number' && total < T) {
@@ -198,7 +202,10 @@ export function register(reg: OpRegistry): void {
     const bf = boolArg(a.get(2, 'batch_first'), false);
     const es = boolArg(a.get(3, 'enforce_sorted'), true);
     if (!input || input.k !== 'tensor') {
-      return { k: 'packed', data: tensor(null, null), batchSizes: null, sortedIndices: 'unknown', unsortedIndices: 'unknown', facts: {} } as PackedValueA;
+      const p: PackedValueA = { k: 'packed', data: tensor(null, null), batchSizes: null, sortedIndices: 'unknown', unsortedIndices: 'unknown', facts: {} };
+      if (lengths.count !== null) p.batchSize = lengths.count;
+      if (lengths.max !== undefined && lengths.max !== null) p.steps = lengths.max;
+      return p;
     }
     return packPadded(input, lengths, bf, es);
   });
