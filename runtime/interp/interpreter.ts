@@ -108,6 +108,14 @@ export interface OpSite {
 }
 
 type Completion = 'normal' | 'return' | 'break' | 'continue' | 'raise';
+/** See Interpreter.loopJumps. */
+interface LoopJumps {
+  scope: Scope;
+  breaks: Map<string, Value>[];
+  continues: Map<string, Value>[];
+  iterUncertain: number;
+  loopUncertain: number;
+}
 
 interface Frame {
   returns: Value[];
@@ -182,6 +190,10 @@ export class Interpreter implements ScopeWatch {
   /** >0 while running code that may or may not execute (unknown branch, abstract loop): mutations of shared
    *  objects become weak updates (joined with the old value). */
   private uncertain = 0;
+  /** The innermost loop running in the current scope: the states of its `break` / `continue` arms that may or may
+   *  not run (joined into the state after the loop / before the next iteration), and the uncertainty they add to the
+   *  rest of the iteration (continue) or the rest of the loop (break). */
+  private loopJumps: LoopJumps | null = null;
   /** >0 while analysing a function nobody called (analyseUncalled): its ops are not part of the program's run. */
   private speculative = 0;
   /** Positions of bindings and uses first made by speculative analysis: only those are joined with further
@@ -1069,12 +1081,72 @@ export class Interpreter implements ScopeWatch {
     }
     const snapB = scope.snapshot();
     if (ca === 'normal' && cb !== 'normal') {
+      this.noteJump(scope, cb, snapB);
       scope.restore(snapA);
       return 'normal';
     }
-    if (cb === 'normal' && ca !== 'normal') return 'normal';
+    if (cb === 'normal' && ca !== 'normal') {
+      this.noteJump(scope, ca, snapA);
+      return 'normal';
+    }
+    if (ca !== cb) {
+      // two different jumps: a raise or return arm leaves the loop's code; break beside continue is a possible exit
+      const rank = (c: Completion): number => (c === 'continue' ? 3 : c === 'break' ? 2 : c === 'return' ? 1 : 0);
+      const keepA = rank(ca) > rank(cb);
+      if (keepA) this.noteJump(scope, cb, snapB);
+      else this.noteJump(scope, ca, snapA);
+      if (keepA) scope.restore(snapA);
+      return keepA ? ca : cb;
+    }
     scope.restore(this.joinSnapshots(snapA, snapB));
-    return ca === cb ? ca : 'normal';
+    return ca;
+  }
+
+  /** An arm that may or may not run ended with break/continue: its state is kept for the loop, and what follows in
+   *  the iteration (continue) or the loop (break) may or may not run. */
+  private noteJump(scope: Scope, c: Completion, snap: Map<string, Value>): void {
+    const jumps = this.loopJumps;
+    if (!jumps || jumps.scope !== scope || (c !== 'break' && c !== 'continue')) return;
+    this.uncertain++;
+    if (c === 'break') {
+      jumps.breaks.push(snap);
+      jumps.loopUncertain++;
+    } else {
+      jumps.continues.push(snap);
+      jumps.iterUncertain++;
+    }
+  }
+
+  /** Runs a loop with its own jump record; after it, the states of its possible breaks are joined in. */
+  private withLoopJumps(scope: Scope, run: (jumps: LoopJumps) => Completion): Completion {
+    const outer = this.loopJumps;
+    const jumps: LoopJumps = { scope, breaks: [], continues: [], iterUncertain: 0, loopUncertain: 0 };
+    this.loopJumps = jumps;
+    let comp: Completion;
+    try {
+      comp = run(jumps);
+    } finally {
+      this.loopJumps = outer;
+      this.uncertain -= jumps.iterUncertain + jumps.loopUncertain;
+    }
+    if (jumps.breaks.length && (comp === 'normal' || comp === 'break')) {
+      let s = scope.snapshot();
+      for (const b of jumps.breaks) s = this.joinSnapshots(s, b);
+      scope.restore(s);
+    }
+    return comp;
+  }
+
+  /** The end of one iteration: the states of its possible continues join the state the next iteration starts from. */
+  private endIteration(scope: Scope, jumps: LoopJumps): void {
+    if (jumps.continues.length) {
+      let s = scope.snapshot();
+      for (const c of jumps.continues) s = this.joinSnapshots(s, c);
+      scope.restore(s);
+      jumps.continues = [];
+    }
+    this.uncertain -= jumps.iterUncertain;
+    jumps.iterUncertain = 0;
   }
 
   private joinSnapshots(a: Map<string, Value>, b: Map<string, Value>): Map<string, Value> {
@@ -1106,13 +1178,17 @@ export class Interpreter implements ScopeWatch {
     const body = this.statements(bodyNode);
     const iterable = this.evalCommaList(iterNodes, scope);
     const items = this.iterItems(iterable);
-    const step = (v: Value): Completion => {
-      this.assignTargetList(targets, v, scope, node);
-      return this.execBlock(body, scope);
-    };
-    if (items) return this.loopConcrete(items, step, scope);
-    const elem = this.elemOf(iterable);
-    return this.loopAbstract(() => step(elem ?? UNKNOWN), scope);
+    return this.withLoopJumps(scope, (jumps) => {
+      const step = (v: Value): Completion => {
+        this.assignTargetList(targets, v, scope, node);
+        const comp = this.execBlock(body, scope);
+        this.endIteration(scope, jumps);
+        return comp;
+      };
+      if (items) return this.loopConcrete(items, step, scope);
+      const elem = this.elemOf(iterable);
+      return this.loopAbstract(() => step(elem ?? UNKNOWN), scope);
+    });
   }
 
   private loopConcrete(items: Value[], step: (v: Value) => Completion, scope: Scope): Completion {
@@ -1174,19 +1250,26 @@ export class Interpreter implements ScopeWatch {
     if (!cond || !bodyNode) return 'normal';
     const body = this.statements(bodyNode);
     const cap = this.exhausted ? 1 : this.limits.maxLoopIterations;
-    for (let i = 0; i < cap; i++) {
-      const cv = truthy(this.eval(cond, scope));
-      if (cv === false) return 'normal';
-      if (cv === null) break;
-      const comp = this.execBlock(body, scope);
-      if (comp === 'break') return 'normal';
-      if (comp === 'return' || comp === 'raise') return comp;
-      if (i === cap - 1) break;
-    }
-    return this.loopAbstract(() => {
-      this.eval(cond, scope);
-      return this.execBlock(body, scope);
-    }, scope);
+    return this.withLoopJumps(scope, (jumps) => {
+      const step = (): Completion => {
+        const comp = this.execBlock(body, scope);
+        this.endIteration(scope, jumps);
+        return comp;
+      };
+      for (let i = 0; i < cap; i++) {
+        const cv = truthy(this.eval(cond, scope));
+        if (cv === false) return 'normal';
+        if (cv === null) break;
+        const comp = step();
+        if (comp === 'break') return 'normal';
+        if (comp === 'return' || comp === 'raise') return comp;
+        if (i === cap - 1) break;
+      }
+      return this.loopAbstract(() => {
+        this.eval(cond, scope);
+        return step();
+      }, scope);
+    });
   }
 
   private execWith(node: SyntaxNode, scope: Scope): Completion {

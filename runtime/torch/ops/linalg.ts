@@ -1,6 +1,7 @@
 // Matrix products: matmul / `@` (with batch broadcasting), mm, bmm, mv, dot, F.linear, einsum (unknown unless
-// trivially known), with PyTorch's messages for mismatched inner dims.
-import { ShapeError, broadcastShapes, type Dim } from '../../shape/dim';
+// trivially known), with PyTorch's messages for mismatched inner dims; distances (cdist, pairwise_distance,
+// cosine_similarity).
+import { ShapeError, broadcastShapes, normalizeDimIndex, type Dim } from '../../shape/dim';
 import { tensor, type TensorValueA, type Value } from '../../interp/values';
 import type { OpArgs, OpRegistry } from './registry';
 
@@ -125,5 +126,44 @@ export function register(reg: OpRegistry): void {
     const y = a.get(1, 'vec2');
     if (!x || !y || x.k !== 'tensor' || y.k !== 'tensor' || !x.shape || !y.shape) return tensor(null, null);
     return tensor([x.shape[0], y.shape[0]], x.dtype);
+  });
+  // cdist: (…, P, M) and (…, R, M) → (…, P, R), batch dims broadcast
+  reg.def('torch.cdist', (a) => {
+    const x = a.get(0, 'x1');
+    const y = a.get(1, 'x2');
+    if (!x || !y || x.k !== 'tensor' || y.k !== 'tensor') return tensor(null, null);
+    const dtype = x.dtype ?? y.dtype;
+    if (!x.shape || !y.shape) return tensor(null, dtype);
+    if (x.shape.length < 2) throw new ShapeError(`cdist only supports at least 2D tensors, X1 got: ${x.shape.length}D`);
+    if (y.shape.length < 2) throw new ShapeError(`cdist only supports at least 2D tensors, X2 got: ${y.shape.length}D`);
+    const m1 = x.shape[x.shape.length - 1];
+    const m2 = y.shape[y.shape.length - 1];
+    if (clash(m1, m2)) throw new ShapeError(`X1 and X2 must have the same number of columns. X1: ${m1} X2: ${m2}`);
+    const batch = broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2));
+    return tensor(batch ? [...batch, x.shape[x.shape.length - 2], y.shape[y.shape.length - 2]] : null, dtype);
+  });
+  // pairwise_distance: ‖x1 − x2 + eps‖_p over the last dim of the broadcast shape (keepdim keeps it as 1)
+  reg.def(['F.pairwise_distance', 'torch.pairwise_distance'], (a) => {
+    const x = a.get(0, 'x1');
+    const y = a.get(1, 'x2');
+    if (!x || !y || x.k !== 'tensor' || y.k !== 'tensor') return tensor(null, null);
+    const dtype = x.dtype ?? y.dtype;
+    const keep = a.get(4, 'keepdim');
+    const shape = broadcastShapes(x.shape, y.shape);
+    if (!shape || shape.length === 0 || (keep && keep.k !== 'bool')) return tensor(null, dtype);
+    return tensor(keep && keep.v ? [...shape.slice(0, -1), 1] : shape.slice(0, -1), dtype);
+  });
+  // cosine_similarity: the broadcast shape without `dim` (default 1)
+  reg.def(['F.cosine_similarity', 'torch.cosine_similarity'], (a) => {
+    const x = a.get(0, 'x1');
+    const y = a.get(1, 'x2');
+    if (!x || !y || x.k !== 'tensor' || y.k !== 'tensor') return tensor(null, null);
+    const dtype = x.dtype ?? y.dtype;
+    const dV = a.get(2, 'dim');
+    const d = dV === undefined ? 1 : dV.k === 'int' ? dV.v : null;
+    const shape = broadcastShapes(x.shape, y.shape);
+    if (!shape || d === null) return tensor(null, dtype);
+    const i = normalizeDimIndex(d, shape.length);
+    return tensor(shape.filter((_, j) => j !== i), dtype);
   });
 }

@@ -316,6 +316,22 @@ export function register(reg: OpRegistry): void {
     if (!x || x.k !== 'tensor' || !w || w.k !== 'tensor' || !w.shape) return tensor(null, 'float32');
     return tensor(x.shape ? [...x.shape, w.shape[w.shape.length - 1]] : null, w.dtype);
   });
+  // F.one_hot(int64 indices, num_classes=-1): a new last dim of num_classes (max + 1 when -1: known only from data)
+  reg.def('F.one_hot', (a) => {
+    const x = a.get(0, 'input') ?? a.get(0, 'tensor');
+    if (!x || x.k !== 'tensor') return tensor(null, 'int64');
+    if (x.dtype !== null && x.dtype !== 'int64') throw new ShapeError('one_hot is only applicable to index tensor.');
+    const nV = a.get(1, 'num_classes');
+    let n: Dim = nV === undefined ? -1 : dimArg(nV);
+    const vals = x.data ? Array.from(x.data.data) : null;
+    if (vals && vals.some((v) => v < 0)) throw new ShapeError('Class values must be non-negative.');
+    if (n === -1) n = vals ? (vals.length ? Math.max(...vals) + 1 : null) : null;
+    else if (vals && typeof n === 'number') {
+      const classes = n;
+      if (vals.some((v) => v >= classes)) throw new ShapeError('Class values must be smaller than num_classes.');
+    }
+    return tensor(x.shape ? [...x.shape, n] : null, 'int64');
+  });
   // F.pad(input, (left, right, top, bottom, …)): pairs pad the last dim first; negative pads crop
   reg.def('F.pad', (a) => {
     const x = a.get(0, 'input');

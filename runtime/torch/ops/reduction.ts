@@ -2,7 +2,7 @@
 // max/min/argmax/argmin (values+indices namedtuple with a dim, 0-d without), sort/argsort/topk/kthvalue with
 // PyTorch's exact tie order (runtime/torch/sort.ts emulates its std::sort), and the
 // loss functions (F.* and nn.*Loss with reduction='mean' → 0-d).
-import { ShapeError, normalizeDimIndex, type Dim } from '../../shape/dim';
+import { ShapeError, broadcastShapes, normalizeDimIndex, type Dim } from '../../shape/dim';
 import { Tensor, type DType } from '../../tensor/tensor';
 import { int, float, tensor, tuple, type TensorValueA, type Value } from '../../interp/values';
 import { boolArg, dimArg as dimArgOf, dtypeOf, intArg, isFloatDtype, withData } from './common';
@@ -186,29 +186,52 @@ export function register(reg: OpRegistry): void {
     if (x.shape.length === 0 || x.shape.length > 2) throw new ShapeError('prob_dist must be 1 or 2 dim');
     return tensor([...x.shape.slice(0, -1), dimArgOf(n)], 'int64');
   });
-  // losses: reduction='mean' (default) or 'sum' → 0-d; 'none' → per-element
-  const loss = (a: OpArgs, reductionIndex: number): Value => {
+  // losses: reduction='mean' (default) or 'sum' → 0-d; 'none' → per-element (lossShape)
+  const loss = (name: string) => (a: OpArgs): Value => {
     const x = x0(a);
-    const r = a.get(reductionIndex, 'reduction');
+    const r = a.get(99, 'reduction');
     const red = r && r.k === 'str' ? r.v : 'mean';
     const dt = x ? x.dtype : 'float32';
-    if (red === 'none') return tensor(null, dt);
+    if (red === 'none') return tensor(lossShape(name, x, a.get(1)), dt);
     if (red === null) return tensor(null, dt);
     return tensor([], dt);
   };
   for (const n of ['cross_entropy', 'nll_loss', 'mse_loss', 'l1_loss', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'smooth_l1_loss', 'kl_div', 'ctc_loss', 'cosine_embedding_loss', 'margin_ranking_loss', 'huber_loss']) {
-    reg.def(`F.${n}`, (a) => loss(a, 99));
+    reg.def(`F.${n}`, loss(n));
   }
-  for (const n of ['CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'BCELoss', 'BCEWithLogitsLoss', 'SmoothL1Loss', 'KLDivLoss', 'CTCLoss', 'HuberLoss']) {
+  const moduleLoss: Record<string, string> = { CrossEntropyLoss: 'cross_entropy', NLLLoss: 'nll_loss', MSELoss: 'mse_loss', L1Loss: 'l1_loss', BCELoss: 'binary_cross_entropy', BCEWithLogitsLoss: 'binary_cross_entropy_with_logits', SmoothL1Loss: 'smooth_l1_loss', KLDivLoss: 'kl_div', CTCLoss: 'ctc_loss', HuberLoss: 'huber_loss' };
+  for (const [n, fn] of Object.entries(moduleLoss)) {
     reg.def(`nn.${n}.forward`, (a) => {
       const m = a.self;
       const r = m && m.k === 'nnmodule' ? m.cfg.reduction : undefined;
       const red = r && r.k === 'str' ? r.v : 'mean';
       const x = a.get(0, 'input');
       const dt = x && x.k === 'tensor' ? x.dtype : 'float32';
-      return red === 'mean' || red === 'sum' ? tensor([], dt) : tensor(null, dt);
+      if (red === 'mean' || red === 'sum') return tensor([], dt);
+      return tensor(red === 'none' ? lossShape(fn, x && x.k === 'tensor' ? x : null, a.get(1, 'target')) : null, dt);
     });
   }
   void int;
   void float;
+}
+
+/** The per-element loss shape of reduction='none' (null when it cannot be known): class-index losses drop the class
+ *  dim 1 of (N, C, d1, …) (a 1-D (C) input gives 0-d), ctc_loss gives (N) of (T, N, C) log-probs, the pairwise ones
+ *  (N) of (N, D) inputs, and the elementwise ones broadcast input with target. */
+function lossShape(name: string, x: TensorValueA | null, target: Value | undefined): Dim[] | null {
+  if (!x || x.shape === null) return null;
+  const s = x.shape;
+  switch (name) {
+    case 'cross_entropy':
+    case 'nll_loss':
+      return s.length === 0 ? null : s.length === 1 ? [] : [s[0], ...s.slice(2)];
+    case 'ctc_loss':
+      return s.length === 3 ? [s[1]] : s.length === 2 ? [] : null;
+    case 'cosine_embedding_loss':
+      return s.length === 2 ? [s[0]] : s.length === 1 ? [] : null;
+    case 'margin_ranking_loss':
+      return null;
+    default:
+      return target && target.k === 'tensor' ? broadcastShapes(s, target.shape) : null;
+  }
 }
