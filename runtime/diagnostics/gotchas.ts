@@ -449,8 +449,8 @@ export function detectGotchas(parsed: ParsedPython, interp: Interpreter): Gotcha
       seen.add(cursor.from);
       const node = cursor.node;
       const obj = node.firstChild;
-      const parts = childNamed(node, '[') ? subscriptParts(text, node) : null;
       const v = obj ? valueOf(obj) : undefined;
+      const parts = v && v.k === 'tensor' && childNamed(node, '[') ? subscriptParts(text, node) : null;
       if (parts && v && v.k === 'tensor') {
         // RNNL001: last time step of a padded output
         if (v.facts.padded && v.facts.timeDim !== undefined) {

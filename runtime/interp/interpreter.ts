@@ -134,12 +134,17 @@ const MUTATING_OPS = new Set([
   'set.add', 'set.update', 'set.discard', 'set.remove', 'set.pop', 'set.clear',
   'Module.register', 'rnn.unpad_sequence', 'argparse.ArgumentParser.add_argument', 'argparse.ArgumentParser.set_defaults',
 ]);
+const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'update', 'add_module', '__setitem__', '__delitem__', '__setattr__', '__iadd__']);
 function mutatesReceiver(op: string): boolean {
   if (MUTATING_OPS.has(op)) return true;
   const method = op.slice(op.lastIndexOf('.') + 1);
   if (method.endsWith('_') && !method.startsWith('__')) return true;
-  return /^(append|extend|insert|update|add_module|register_\w+|__setitem__|__delitem__|__setattr__|__iadd__)$/.test(method);
+  // register_<name> (\w+: at least one word character after the underscore)
+  return MUTATING_METHODS.has(method) || (method.startsWith('register_') && /^register_\w+$/.test(method));
 }
+
+/** Reductions kept as op sites (with rnn.* and nn.LSTM/GRU/RNN/Embedding ops): see recordOps. */
+const KEPT_REDUCTION_SITES = new Set(['Tensor.mean', 'Tensor.sum', 'Tensor.max', 'torch.mean', 'torch.sum', 'torch.max']);
 
 /** In-place methods that change the receiver's shape (the others keep it and write into it). */
 const SHAPE_CHANGING_IN_PLACE = new Set([
@@ -651,12 +656,14 @@ export class Interpreter implements ScopeWatch {
     const valueNodes = groups.pop()!;
     const value = this.evalCommaList(valueNodes, scope);
     for (const g of groups) this.assignTargetList(g, value, scope, node);
-    this.recordFinalValues(groups.flat(), scope);
+    // (not groups.flat(): V8's generic flat is slow on this hot path)
+    this.recordFinalValues(groups.length === 1 ? groups[0] : ([] as SyntaxNode[]).concat(...groups), scope);
   }
 
   /** A name bound twice by one statement (`_, (h, _) = lstm(x)`) holds the last value afterwards: that is what
    *  each occurrence records (the fixture reads the variables after the statement). */
   private recordFinalValues(targets: SyntaxNode[], scope: Scope): void {
+    if (targets.length === 1 && targets[0].name === 'VariableName') return; // `x = …`: one name, nothing to do
     const names: SyntaxNode[] = [];
     const collect = (n: SyntaxNode, depth: number): void => {
       if (depth > 32) return;
@@ -1458,6 +1465,7 @@ export class Interpreter implements ScopeWatch {
   }
 
   private number(text: string): Value {
+    if (isDecimalDigits(text)) return int(Number(text)); // the common case, without the regexes below
     const t = text.replace(/_/g, '').toLowerCase();
     if (t.endsWith('j')) return UNKNOWN;
     if (/^0x/.test(t)) return int(parseInt(t.slice(2), 16));
@@ -1733,14 +1741,23 @@ export class Interpreter implements ScopeWatch {
     const objNode = fc(node);
     if (!objNode) return UNKNOWN;
     const obj = this.eval(objNode, scope);
-    if (childNamed(node, '[')) {
+    // one scan of the children (those before objNode are comments): a subscript `[`, else the first PropertyName
+    let bracket = false;
+    let prop: SyntaxNode | null = null;
+    for (let c: SyntaxNode | null = objNode; c; c = c.nextSibling) {
+      if (c.name === '[') {
+        bracket = true;
+        break;
+      }
+      if (!prop && c.name === 'PropertyName') prop = c;
+    }
+    if (bracket) {
       const idx = this.evalSubscript(node, scope);
       const indexed = this.guardOp(node, () => indexValue(this.opServices(node), obj, idx, this));
       // (Run engine) a subscript of a tensor is an op too: `seq_tensor[perm_idx]`, `h_n[-1]`, `output[:, -1]`
       if (obj.k === 'tensor' && this.opts.hooks?.afterOp) this.opts.hooks.afterOp(this.opCall('Tensor.__getitem__', obj, [idx], new Map(), node), indexed);
       return indexed;
     }
-    const prop = childNamed(node, 'PropertyName');
     if (!prop) return UNKNOWN;
     return this.getAttr(obj, this.t(prop), node);
   }
@@ -1929,9 +1946,10 @@ export class Interpreter implements ScopeWatch {
 
   // ───────────────────────────── calls ─────────────────────────────
 
-  private argNodes(argList: SyntaxNode): { node: SyntaxNode; keyword?: string; star?: '*' | '**' }[] {
+  /** `kids`: the ArgList's children (childList) when the caller has them already. */
+  private argNodes(argList: SyntaxNode, children: SyntaxNode[] = childList(argList)): { node: SyntaxNode; keyword?: string; star?: '*' | '**' }[] {
     const out: { node: SyntaxNode; keyword?: string; star?: '*' | '**' }[] = [];
-    const kids = childList(argList).filter((k) => k.name !== '(' && k.name !== ')');
+    const kids = children.filter((k) => k.name !== '(' && k.name !== ')');
     for (let i = 0; i < kids.length; i++) {
       const k = kids[i];
       if (k.name === ',') continue;
@@ -1957,11 +1975,12 @@ export class Interpreter implements ScopeWatch {
     const callee = this.eval(calleeNode, scope);
     const args: Value[] = [];
     const kwargs = new Map<string, Value>();
-    if (childNamed(argList, 'for')) {
+    const argKids = childList(argList);
+    if (argKids.some((k) => k.name === 'for')) {
       // f(x for x in y): a generator argument
       args.push(this.evalComprehension(argList, scope, 'list'));
     } else {
-      for (const a of this.argNodes(argList)) {
+      for (const a of this.argNodes(argList, argKids)) {
         const v = this.eval(a.node, scope);
         if (a.star === '*') {
           const its = this.iterItems(v);
@@ -2114,12 +2133,13 @@ export class Interpreter implements ScopeWatch {
       throw e;
     }
     const hooks = this.opts.hooks;
-    if (hooks?.overrideOp || hooks?.afterOp || this.recordOps(name)) {
+    const keepSite = this.recordOps(name);
+    if (hooks?.overrideOp || hooks?.afterOp) {
       const call = this.opCall(name, self, args, kwargs, node);
       if (hooks?.overrideOp) result = hooks.overrideOp(call, result) ?? result;
       if (hooks?.afterOp) hooks.afterOp(call, result);
-      if (this.recordOps(name)) this.opSites.push({ op: name, from: node.from, to: node.to, self, args, kwargs, result });
     }
+    if (keepSite) this.opSites.push({ op: name, from: node.from, to: node.to, self, args, kwargs, result });
     if (inPlaceOn) return this.applyInPlace(inPlaceOn, result);
     return result;
   }
@@ -2147,7 +2167,9 @@ export class Interpreter implements ScopeWatch {
 
   /** Ops kept as OpSites for the diagnostics (the rest are not stored, to keep memory flat on big files). */
   private recordOps(name: string): boolean {
-    return name.startsWith('rnn.') || /^nn\.(LSTM|GRU|RNN|Embedding)/.test(name) || /^(Tensor|torch)\.(mean|sum|max)$/.test(name);
+    if (name.startsWith('rnn.')) return true;
+    if (name.startsWith('nn.')) return /^nn\.(LSTM|GRU|RNN|Embedding)/.test(name);
+    return KEPT_REDUCTION_SITES.has(name);
   }
 
   private opCall(op: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): OpCall {
@@ -2156,13 +2178,7 @@ export class Interpreter implements ScopeWatch {
   }
 
   opServices(node: SyntaxNode): OpServices {
-    return {
-      call: (fn, args, kwargs) => this.callValue(fn, args, kwargs ?? new Map(), node),
-      items: (v) => this.iterItems(v),
-      note: (message) => this.diag(node.from, node.to, 'RNNL-NOTE', 'info', message),
-      mutateSeq: (seq, items, added) => this.mutateSeq(seq, items, added, node),
-      allow: (items) => this.allowItems(items, node),
-    };
+    return new NodeServices(this, node);
   }
 
   /** Charges `items` to the item budget (see ITEM_BUDGET); false, with one located note per analysis, when a single
@@ -2463,6 +2479,39 @@ export class Interpreter implements ScopeWatch {
       default:
         return UNKNOWN;
     }
+  }
+}
+
+/** Whether a literal is only the digits 0-9 (a plain decimal integer). */
+function isDecimalDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** The interpreter's services for the op rules of one call site (a class, not closures: one small object per op). */
+class NodeServices implements OpServices {
+  constructor(
+    private readonly interp: Interpreter,
+    private readonly node: SyntaxNode,
+  ) {}
+  call(fn: Value, args: Value[], kwargs?: Map<string, Value>): Value {
+    return this.interp.callValue(fn, args, kwargs ?? new Map(), this.node);
+  }
+  items(v: Value): Value[] | null {
+    return this.interp.iterItems(v);
+  }
+  note(message: string): void {
+    this.interp.diag(this.node.from, this.node.to, 'RNNL-NOTE', 'info', message);
+  }
+  mutateSeq(seq: SeqValue, items: Value[] | null, added?: Value): void {
+    this.interp.mutateSeq(seq, items, added, this.node);
+  }
+  allow(items: number): boolean {
+    return this.interp.allowItems(items, this.node);
   }
 }
 

@@ -49,9 +49,16 @@ const PREFIXES: [string, string][] = [
   ['numpy.', 'np.'],
 ];
 
+/** The first segments of the prefixes ('torch.', 'numpy.'): a path starting with none of them is canonical. */
+const PREFIX_HEADS = [...new Set(PREFIXES.map(([p]) => p.slice(0, p.indexOf('.') + 1)))];
+
 /** 'torch.nn.functional.relu' → 'F.relu', 'torch.nn.LSTM' → 'nn.LSTM', 'numpy.array' → 'np.array'. */
 export function canonicalName(path: string): string {
-  for (const [p, r] of PREFIXES) if (path.startsWith(p)) return r + path.slice(p.length);
+  for (const h of PREFIX_HEADS) {
+    if (!path.startsWith(h)) continue;
+    for (const [p, r] of PREFIXES) if (path.startsWith(p)) return r + path.slice(p.length);
+    return path;
+  }
   return path;
 }
 
@@ -59,18 +66,19 @@ export function isNamespace(path: string): boolean {
   return NAMESPACES.has(path);
 }
 
-const DTYPE_ATTRS: Record<string, DType | null> = {
+/** (A Map: `name in object` would also find Object.prototype's members, and is slower.) */
+const DTYPE_ATTRS = new Map<string, DType | null>(Object.entries({
   float: 'float32', float32: 'float32', double: 'float64', float64: 'float64', long: 'int64', int64: 'int64',
   int: 'int32', int32: 'int32', bool: 'bool', uint8: 'uint8', half: null, float16: null, bfloat16: null,
   int16: null, int8: null, short: null, complex64: null,
-};
+} satisfies Record<string, DType | null>));
 
 /** `mod.name` for a module namespace `mod` (also `from mod import name`). */
 export function moduleAttr(mod: string, name: string): Value {
   const path = `${mod}.${name}`;
   if (NAMESPACES.has(path)) return { k: 'ns', path };
-  if ((mod === 'torch' || mod === 'numpy') && name in DTYPE_ATTRS) {
-    const d = DTYPE_ATTRS[name];
+  if ((mod === 'torch' || mod === 'numpy') && DTYPE_ATTRS.has(name)) {
+    const d = DTYPE_ATTRS.get(name);
     if (mod === 'numpy') return { k: 'builtin', name: `np.${name}` };
     return d ? dtypeValue(d) : { k: 'opaque', cls: 'torch.dtype', attrs: new Map([['name', str(name)]]) };
   }
