@@ -23,6 +23,9 @@ export interface ScopedAnalysis {
 interface CacheEntry {
   key: string;
   analysis: Analysis;
+  /** The document or notebook analysed. An untitled URI (untitled:Untitled-1) is reused by the next new file, whose
+   *  version starts at 1 again: the URI and version alone would hand it the closed file's analysis. */
+  owner: vscode.TextDocument | vscode.NotebookDocument;
 }
 
 export class AnalysisService implements vscode.Disposable {
@@ -75,7 +78,7 @@ export class AnalysisService implements vscode.Disposable {
   async analyzeFile(document: vscode.TextDocument): Promise<Analysis | undefined> {
     const id = document.uri.toString();
     const key = `py:${document.version}`;
-    const cached = this.cache.get(id);
+    const cached = this.ownEntry(id, document);
     if (cached?.key === key) return cached.analysis;
     const text = document.getText();
     if (this.tooLarge(id, text.length)) return undefined;
@@ -87,7 +90,7 @@ export class AnalysisService implements vscode.Disposable {
       if (cached && pend && pend.changes && cached.key === `py:${pend.fromVersion}`) return cached.analysis.reanalyze(text, pend.changes);
       return engine.analyzePython(text, { limits });
     });
-    if (analysis) this.store(id, key, analysis);
+    if (analysis) this.store(id, key, analysis, document);
     return analysis;
   }
 
@@ -95,7 +98,7 @@ export class AnalysisService implements vscode.Disposable {
     const id = notebook.uri.toString();
     const cellsOfNotebook = notebook.getCells();
     const key = `nb:${cellsOfNotebook.map((c) => `${c.kind}.${c.document.languageId}.${c.document.version}`).join(',')}`;
-    const cached = this.cache.get(id);
+    const cached = this.ownEntry(id, notebook);
     if (cached?.key === key) return cached.analysis;
     const cells: NotebookCell[] = cellsOfNotebook.map((c) => ({
       kind: c.kind === vscode.NotebookCellKind.Code ? 'code' : 'markdown',
@@ -106,8 +109,14 @@ export class AnalysisService implements vscode.Disposable {
     const engine = await this.loadEngine();
     const limits = { timeMs: readConfig(notebook.uri).analysisTimeLimitMs };
     const analysis = this.guard(id, key, () => engine.analyzeNotebook(cells, { limits }));
-    if (analysis) this.store(id, key, analysis);
+    if (analysis) this.store(id, key, analysis, notebook);
     return analysis;
+  }
+
+  /** The cache entry of this very document (not of a closed one that had the same URI). */
+  private ownEntry(id: string, owner: vscode.TextDocument | vscode.NotebookDocument): CacheEntry | undefined {
+    const entry = this.cache.get(id);
+    return entry?.owner === owner ? entry : undefined;
   }
 
   /** Runs the engine; an unexpected failure is logged and shown once per document version, never swallowed. */
@@ -127,8 +136,11 @@ export class AnalysisService implements vscode.Disposable {
     }
   }
 
-  private store(id: string, key: string, analysis: Analysis): void {
-    this.cache.set(id, { key, analysis });
+  /** Caches an analysis, unless its document was closed meanwhile (a provider request can arrive after the close
+   *  event: caching then would outlive forget()). */
+  private store(id: string, key: string, analysis: Analysis, owner: vscode.TextDocument | vscode.NotebookDocument): void {
+    if (owner.isClosed) return;
+    this.cache.set(id, { key, analysis, owner });
   }
 
   private tooLarge(id: string, chars: number): boolean {
@@ -144,7 +156,7 @@ export class AnalysisService implements vscode.Disposable {
   private noteChange(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0 || e.document.uri.scheme === 'vscode-notebook-cell') return;
     const id = e.document.uri.toString();
-    const cached = this.cache.get(id);
+    const cached = this.ownEntry(id, e.document);
     if (!cached) return;
     const prev = this.pending.get(id);
     const fromVersion = prev ? prev.fromVersion : e.document.version - 1;
