@@ -6,7 +6,7 @@
 // rules (runtime/torch/ops, runtime/interp/builtins.ts). Budgets (steps, time, call depth, iterations, expression
 // depth) turn runaway analysis into unknown values with a message, never a hang or a stack overflow.
 import type { SyntaxNode } from '@lezer/common';
-import { ShapeError, joinShape } from '../shape/dim';
+import { ShapeError, joinShape, type Dim } from '../shape/dim';
 import type { ParsedPython } from '../python/parse';
 import type { CodeSpan } from '../steps/step';
 import { Scope, type ScopeWatch } from './scope';
@@ -27,6 +27,8 @@ import {
   truthy,
   tuple,
   unknown,
+  tensor,
+  intFromDim,
   type ClassValue,
   type DataclassField,
   type FunctionValue,
@@ -654,10 +656,53 @@ export class Interpreter implements ScopeWatch {
     }
     if (groups.length < 2) return; // annotation without value
     const valueNodes = groups.pop()!;
-    const value = this.evalCommaList(valueNodes, scope);
+    let value = this.evalCommaList(valueNodes, scope);
+    if (this.recording && groups.length === 1 && valueNodes.length === 1) value = this.refineSizes(groups[0], valueNodes[0], value, scope);
     for (const g of groups) this.assignTargetList(g, value, scope, node);
     // (not groups.flat(): V8's generic flat is slow on this hot path)
     this.recordFinalValues(groups.length === 1 ? groups[0] : ([] as SyntaxNode[]).concat(...groups), scope);
+  }
+
+  /** Sound refinements from how the code reads sizes (static analysis only, where the value is not known):
+   *  - `B, T = x.shape` / `x.size()`: unpacking into n names proves x has rank n; an x of unknown rank becomes a
+   *    tensor (B, T), and its unknown dims are named after the targets (B, T; `_` stays unknown);
+   *  - `batch_size = x.size(0)` / `x.shape[0]` / `len(x)`: an unknown size gets the symbol `batch_size`, and a
+   *    tensor x of known rank whose dim 0 was unknown reads (batch_size, …) from here on.
+   *  Only outside uncertain control flow (a loop iteration or a branch may rebind the name to another size). */
+  private refineSizes(targets: SyntaxNode[], valueNode: SyntaxNode, value: Value, scope: Scope): Value {
+    if (this.uncertain > 0) return value;
+    const names = targets.filter((n) => n.name !== ',');
+    const source = sizeSource(valueNode, (n) => this.t(n));
+    if (!source) return value;
+    const x = scope.lookup(source.name);
+    if (x === undefined || (x.k !== 'unknown' && x.k !== 'tensor')) return value;
+    if (source.index === null) {
+      // B, T = x.shape
+      const list = names.length === 1 && (names[0].name === 'TupleExpression' || names[0].name === 'ParenthesizedExpression')
+        ? childList(names[0]).filter((n) => n.name !== ',' && n.name !== '(' && n.name !== ')')
+        : names;
+      if (list.length < 1 || !list.every((n) => n.name === 'VariableName')) return value;
+      const syms = list.map((n) => this.t(n)).map((t) => (t === '_' ? null : t));
+      if (x.k === 'tensor' && x.shape && x.shape.length !== syms.length) return value;
+      const prev: Dim[] = x.k === 'tensor' && x.shape ? x.shape : syms.map(() => null);
+      const shape = prev.map((d, i) => (d === null ? syms[i] : d));
+      if (x.k === 'tensor' && x.shape && shape.every((d, i) => d === x.shape![i])) return value;
+      const refined = tensor(shape, x.k === 'tensor' ? x.dtype : null, x.k === 'tensor' ? { facts: x.facts, numpy: x.numpy } : {});
+      scope.set(source.name, refined);
+      return { k: 'tuple', items: shape.map((d) => intFromDim(d)), isSize: true };
+    }
+    if (names.length !== 1 || names[0].name !== 'VariableName') return value;
+    const sym = this.t(names[0]);
+    if (!((value.k === 'int' && value.v === null && !value.sym) || (value.k === 'unknown' && !value.name))) return value;
+    if (source.index !== 'len' && x.k === 'tensor' && x.shape) {
+      const r = x.shape.length;
+      const i = source.index < 0 ? source.index + r : source.index;
+      if (i < 0 || i >= r || x.shape[i] !== null) return value;
+      const shape = [...x.shape];
+      shape[i] = sym;
+      scope.set(source.name, tensor(shape, x.dtype, { facts: x.facts, numpy: x.numpy }));
+    }
+    return value.k === 'int' ? int(null, sym) : { k: 'unknown', why: value.why, name: sym };
   }
 
   /** A name bound twice by one statement (`_, (h, _) = lstm(x)`) holds the last value afterwards: that is what
@@ -2583,6 +2628,18 @@ export type { TensorValueA };
 /** Two argument values the interpreter cannot tell apart: the same object, or both unknown. */
 function sameArg(a: Value, b: Value): boolean {
   return a === b || (a.k === 'unknown' && b.k === 'unknown');
+}
+
+/** `x.shape` / `x.size()` (index null), `x.shape[k]` / `x.size(k)` / `x.size()[k]` (index k) or `len(x)` of a plain
+ *  name x, read from the source text of an assigned expression. */
+function sizeSource(node: SyntaxNode, text: (n: SyntaxNode) => string): { name: string; index: number | 'len' | null } | null {
+  const m = /^([A-Za-z_]\w*)\s*\.\s*(?:shape|size\s*\(\s*\))\s*(?:\[\s*(-?\d+)\s*\])?$|^([A-Za-z_]\w*)\s*\.\s*size\s*\(\s*(-?\d+)\s*\)$|^len\s*\(\s*([A-Za-z_]\w*)\s*\)$/.exec(
+    node.to - node.from > 80 ? '' : text(node),
+  );
+  if (!m) return null;
+  if (m[1] !== undefined) return { name: m[1], index: m[2] === undefined ? null : Number(m[2]) };
+  if (m[3] !== undefined) return { name: m[3], index: Number(m[4]) };
+  return { name: m[5], index: 'len' };
 }
 
 /** An open parameter: an unknown value named after the parameter (used as a size, it is the symbolic dim `name`). */

@@ -46,11 +46,30 @@ function symText(d: Dim): string {
   return String(d);
 }
 
+/** A product operand: atoms and products stay bare (B*T*H), sums and quotients get parentheses. */
+function factorText(d: Dim): string {
+  return typeof d === 'string' && isProduct(d) ? d : symText(d);
+}
+
+/** A symbolic dim that is a plain product of atoms (`B*T`, `2*hid`). */
+function isProduct(d: string): boolean {
+  return /^[\w.]+(?:\([\w.]*\))?(?:\*[\w.]+(?:\([\w.]*\))?)*$/.test(d);
+}
+
+/** The factors of a dim: `B*T` → [B, T]; a number or any other symbol is its own only factor. */
+export function dimFactors(d: Dim): Dim[] {
+  if (typeof d !== 'string' || !isProduct(d) || !d.includes('*')) return [d];
+  return d.split('*').map((f) => (/^\d+$/.test(f) ? Number(f) : f));
+}
+
 export function dimAdd(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
   if (a === null || b === null) return null;
   if (a === 0) return b;
   if (b === 0) return a;
+  if (typeof b === 'number' && b < 0) return dimSub(a, -b);
+  // the same size twice: H+H is 2*H
+  if (a === b) return dimMul(2, a);
   return `${symText(a)}+${symText(b)}`;
 }
 
@@ -58,6 +77,7 @@ export function dimSub(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (a === null || b === null) return null;
   if (b === 0) return a;
+  if (a === b) return 0;
   return `${symText(a)}-${symText(b)}`;
 }
 
@@ -67,7 +87,7 @@ export function dimMul(a: Dim, b: Dim): Dim {
   if (a === null || b === null) return null;
   if (a === 1) return b;
   if (b === 1) return a;
-  return `${symText(a)}*${symText(b)}`;
+  return `${factorText(a)}*${factorText(b)}`;
 }
 
 /** Floor division, only when exact knowledge allows it. */

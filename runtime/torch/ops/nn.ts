@@ -4,7 +4,7 @@
 // Sequential, ModuleList/ModuleDict, Conv1d, LayerNorm/BatchNorm, pooling, activations, Flatten, Identity, losses.
 // Forward rules check inputs with PyTorch's messages (e.g. "input.size(-1) must be equal to input_size. Expected 4,
 // got 3") and return output shapes; RNN results carry facts (layout, directions, layers) for the diagnostics.
-import { ShapeError, dimMul, dimProduct, type Dim } from '../../shape/dim';
+import { ShapeError, dimAdd, dimMul, dimProduct, type Dim } from '../../shape/dim';
 import {
   NONE,
   UNKNOWN,
@@ -250,6 +250,8 @@ function cellForward(kind: 'LSTMCell' | 'GRUCell' | 'RNNCell', a: OpArgs): Value
 }
 
 function convOut(L: Dim, k: number | null, s: number, p: number, d: number): Dim {
+  // a symbolic length with stride 1: L + 2p - d(k-1) (T itself for 'same'-style padding)
+  if (typeof L === 'string' && k !== null && s === 1) return dimAdd(L, 2 * p - d * (k - 1));
   if (typeof L !== 'number' || k === null) return null;
   return Math.floor((L + 2 * p - d * (k - 1) - 1) / s + 1);
 }

@@ -1,7 +1,7 @@
 // Shape ops: size/dim/numel, view/reshape (with -1 inferred, symbolically when needed), permute, transpose, t,
 // squeeze/unsqueeze, expand/expand_as/repeat, flatten/unflatten, cat/stack/split/chunk/unbind, and the dtype/device
 // conversions that keep the shape (long, float, to, cuda, cpu, type, numpy, tolist, item).
-import { ShapeError, dimProduct, normalizeDimIndex, type Dim, type Shape } from '../../shape/dim';
+import { ShapeError, dimAdd, dimFactors, dimMul, dimProduct, normalizeDimIndex, type Dim, type Shape } from '../../shape/dim';
 import { Tensor, type DType } from '../../tensor/tensor';
 import { float, int, intFromDim, list, tensor, tuple, type TensorValueA, type Value } from '../../interp/values';
 import { boolArg, dimArg, dtypeOf, intArg, sizesArg, MAX_DATA } from './common';
@@ -26,10 +26,10 @@ function inferMinusOne(src: Shape, target: Dim[], at: number): Dim {
     if (rest === 0 || total % rest !== 0) return NaN;
     return total / rest;
   }
-  // symbolic: cancel equal factors
-  const factors = [...src];
+  // symbolic: cancel equal factors (a product dim such as B*T counts as its factors B and T)
+  const factors = src.flatMap(dimFactors);
   let numeric = 1;
-  for (const o of others) {
+  for (const o of others.flatMap(dimFactors)) {
     // an unknown dim (null) equals nothing, not even another unknown: only named symbols cancel
     if (o === null) return null;
     const i = factors.findIndex((f) => f === o);
@@ -151,9 +151,10 @@ function catLike(a: OpArgs, stack: boolean): Value {
       if (typeof e === 'number' && typeof g === 'number' && e !== g) {
         throw new ShapeError(`Sizes of tensors must match except in dimension ${d}. Expected size ${e} but got size ${g} for tensor number ${i} in the list.`);
       }
-      if (e !== g) out[j] = typeof e === 'number' ? e : typeof g === 'number' ? g : null;
+      // cat needs the sizes equal: if the program runs, a known size or a named one is the size of every part
+      if (e !== g) out[j] = typeof e === 'number' ? e : typeof g === 'number' ? g : (e ?? g);
     }
-    total = typeof total === 'number' && typeof s[d] === 'number' ? total + (s[d] as number) : total === null || s[d] === null ? null : `${total}+${s[d]}`;
+    total = dimAdd(total, s[d]);
   }
   out[d] = total;
   return tensor(out, dtype);
@@ -385,7 +386,7 @@ export function register(reg: OpRegistry): void {
     const off = reps.length - x.shape.length;
     return tensor(reps.map((r, i) => {
       const cur = i >= off ? x.shape![i - off] : 1;
-      return typeof r === 'number' && typeof cur === 'number' ? r * cur : r === 1 ? cur : null;
+      return dimMul(r, cur);
     }), x.dtype);
   });
   reg.fnAndMethod(['repeat_interleave'], (a) => {
