@@ -18,6 +18,7 @@ import {
   tuple,
   unknown,
   type SeqValue,
+  type DictValue,
   type Value,
   pyStr,
   CHARS_PER_ITEM,
@@ -388,10 +389,48 @@ function listMethod(a: OpArgs, name: string): Value {
   }
 }
 
+/** Counter counting: adds 1 per item of `src` (false when an item or key is unknown: the counts are then unknown). */
+function counterAdd(a: OpArgs, counter: DictValue, src: Value): boolean {
+  const it = iterate(a, src);
+  if (!it.items || !counter.entries || !a.services.allow(it.items.length)) return false;
+  for (const item of it.items) {
+    const k = keyText(item);
+    if (k === null) return false;
+    const old = counter.entries.get(k);
+    const n = old ? old[1] : int(0);
+    counter.entries.set(k, [item, n.k === 'int' && n.v !== null ? int(n.v + 1) : int(null)]);
+  }
+  return true;
+}
+
+/** Counter.most_common(n): (key, count) pairs by count, highest first, ties in first-seen order (a stable sort). */
+function mostCommon(a: OpArgs, d: DictValue): Value {
+  const nV = a.get(0, 'n');
+  const pair = tuple([UNKNOWN, int(null)]);
+  if (!d.entries) return unknownSeq('list', pair);
+  const rows = [...d.entries.values()];
+  const counts = rows.map(([, v]) => (v.k === 'int' ? v.v : null));
+  const n = nV === undefined || nV.k === 'none' ? rows.length : nV.k === 'int' ? nV.v : null;
+  if (counts.some((c) => c === null) || n === null) return unknownSeq('list', tuple([UNKNOWN, int(null)]), n === null ? null : Math.min(Math.max(n, 0), rows.length));
+  const order = rows.map((_, i) => i).sort((i, j) => counts[j]! - counts[i]! || i - j);
+  return list(order.slice(0, Math.max(n, 0)).map((i) => tuple([rows[i][0], rows[i][1]])));
+}
+
 function dictMethod(a: OpArgs, name: string): Value {
   const d = a.self;
   if (!d || d.k !== 'dict') return UNKNOWN;
   const e = d.entries;
+  if (d.counter) {
+    // Counter methods (a Counter is a dict with 0 for missing keys)
+    if (name === 'most_common') return mostCommon(a, d);
+    if (name === 'update' && a.get(0) && a.get(0)!.k !== 'dict') {
+      if (!counterAdd(a, d, a.get(0)!)) {
+        d.entries = null;
+        d.elem = int(null);
+      }
+      return NONE;
+    }
+  }
   switch (name) {
     case 'keys':
       return e ? list([...e.values()].map(([k]) => k)) : unknownSeq('list', UNKNOWN);
@@ -434,7 +473,7 @@ function dictMethod(a: OpArgs, name: string): Value {
       return hit ? hit[1] : (a.get(1) ?? unknown());
     }
     case 'copy':
-      return { k: 'dict', entries: e ? new Map(e) : null };
+      return { k: 'dict', entries: e ? new Map(e) : null, ...(d.missing ? { missing: d.missing } : {}), ...(d.counter ? { counter: true } : {}) };
     default:
       return UNKNOWN;
   }
@@ -511,7 +550,10 @@ export function register(reg: OpRegistry): void {
     const rev = revV === undefined ? false : revV.k === 'bool' ? revV.v : revV.k === 'int' ? (revV.v === null ? null : revV.v !== 0) : null;
     if (!it.items) return unknownSeq('list', it.elem, it.len);
     const r = sortedRule(a, it.items, a.kwargs.get('key'), rev);
-    return r ? list(r) : unknownSeq('list', it.elem, it.items.length);
+    if (r) return list(r);
+    // order unknown, count known: every position holds one of the items (their join)
+    const each = it.items.length <= 256 ? seqElem(list(it.items)) : undefined;
+    return each && a.services.allow(it.items.length) ? list(it.items.map(() => each)) : unknownSeq('list', it.elem, it.items.length);
   });
   reg.def('reversed', (a) => {
     const it = iterate(a, a.get(0));
@@ -611,6 +653,26 @@ export function register(reg: OpRegistry): void {
     for (const [k, val] of a.kwargs) entries.set(keyText(str(k))!, [str(k), val]);
     return { k: 'dict', entries };
   });
+  reg.def('collections.OrderedDict', (a) => a.services.call({ k: 'builtin', name: 'dict' }, a.args, a.kwargs));
+  // collections.defaultdict(factory, …): a dict whose missing keys get factory() (stored) on d[k]
+  reg.def('collections.defaultdict', (a) => {
+    const factory = a.get(0, 'default_factory');
+    const d = a.services.call({ k: 'builtin', name: 'dict' }, a.args.slice(1), a.kwargs);
+    if (d.k !== 'dict') return UNKNOWN;
+    return factory && factory.k !== 'none' ? { ...d, missing: factory } : d;
+  });
+  // collections.Counter(iterable | mapping): counts in first-seen order; missing keys count 0
+  reg.def('collections.Counter', (a) => {
+    const src = a.get(0);
+    const entries = new Map<string, [Value, Value]>();
+    const counter: DictValue = { k: 'dict', entries, counter: true };
+    if (src && src.k !== 'none') {
+      if (src.k === 'dict') return src.entries ? { k: 'dict', entries: new Map(src.entries), counter: true } : { k: 'dict', entries: null, elem: int(null), counter: true };
+      if (!counterAdd(a, counter, src)) return { k: 'dict', entries: null, elem: int(null), counter: true };
+    }
+    for (const [k, v] of a.kwargs) entries.set(keyText(str(k))!, [str(k), v]);
+    return counter;
+  });
   reg.def('str', (a) => str(a.get(0) ? pyStr(a.get(0)!) : ''));
   reg.def('repr', (a) => {
     const v = a.get(0);
@@ -629,6 +691,9 @@ export function register(reg: OpRegistry): void {
   reg.def('iter', (a) => a.get(0) ?? UNKNOWN);
   reg.def('next', (a) => {
     const v = a.get(0) ?? UNKNOWN;
+    // a DataLoader whose first batch is known: next(iter(loader)) loads only that one
+    const first = v.k === 'opaque' ? v.attrs.get('_first') : undefined;
+    if (first) return first;
     const it = iterate(a, v);
     if (it.items) return it.items[0] ?? a.get(1) ?? UNKNOWN;
     return it.elem;
@@ -656,7 +721,7 @@ export function register(reg: OpRegistry): void {
     reg.def(`list.${m}`, (a) => listMethod(a, m));
   }
   for (const m of ['index', 'count']) reg.def(`tuple.${m}`, (a) => listMethod(a, m));
-  for (const m of ['keys', 'values', 'items', 'get', 'setdefault', 'update', 'pop', 'copy']) reg.def(`dict.${m}`, (a) => dictMethod(a, m));
+  for (const m of ['keys', 'values', 'items', 'get', 'setdefault', 'update', 'pop', 'copy', 'most_common']) reg.def(`dict.${m}`, (a) => dictMethod(a, m));
   reg.def('set.add', (a) => {
     const s = a.self;
     const v = a.get(0);

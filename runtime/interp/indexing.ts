@@ -74,13 +74,28 @@ export function indexValue(s: OpServices, obj: Value, idx: Value, host: Host): V
     }
     case 'dict': {
       const k = keyText(idx);
-      if (!obj.entries) return obj.elem ?? UNKNOWN;
+      if (!obj.entries) return obj.elem ?? (obj.counter ? int(null) : obj.missing ? joinMissing(s, obj.missing) : UNKNOWN);
       if (k === null) {
         let e: Value | undefined;
         for (const [, [, v]] of obj.entries) e = e ? join(e, v) : v;
+        if (obj.counter) e = e ? join(e, int(0)) : int(0);
+        else if (obj.missing) {
+          // a defaultdict may store a new key: its contents are no longer known
+          const made = joinMissing(s, obj.missing);
+          e = e ? join(e, made) : made;
+          obj.entries = null;
+          obj.elem = e;
+        }
         return e ?? UNKNOWN;
       }
       const hit = obj.entries.get(k);
+      if (!hit && obj.counter) return int(0);
+      if (!hit && obj.missing) {
+        // defaultdict: the factory's value, stored under the key
+        const made = s.call(obj.missing, []);
+        obj.entries.set(k, [idx, made]);
+        return made;
+      }
       if (!hit) {
         if (s) s.note(`KeyError: ${k.slice(1)}`);
         return unknown('missing key');
@@ -172,4 +187,10 @@ export function setIndexValue(
       void NONE;
       return;
   }
+}
+
+/** What `d[k]` gives on a defaultdict / Counter of unknown contents: a stored value (unknown) or the factory's. */
+function joinMissing(s: OpServices, factory: Value): Value {
+  const made = s.call(factory, []);
+  return made.k === 'int' ? int(null) : made.k === 'list' ? { k: 'list', items: null } : UNKNOWN;
 }

@@ -123,7 +123,13 @@ interface Frame {
   returns: Value[];
   fn?: FunctionValue;
   self?: Value;
+  /** A generator function's call: what it yields, in order (run eagerly when called); `uncertain` once a yield may
+   *  or may not run (then only their join is known), `base` the uncertainty level of the call. */
+  yields?: { items: Value[]; uncertain: boolean; base: number };
 }
+
+/** The most values a generator call keeps one by one (more: a sequence of unknown length). */
+const MAX_YIELDS = 4096;
 
 class Abort extends Error {}
 
@@ -201,6 +207,8 @@ export class Interpreter implements ScopeWatch {
    *  not run (joined into the state after the loop / before the next iteration), and the uncertainty they add to the
    *  rest of the iteration (continue) or the rest of the loop (break). */
   private loopJumps: LoopJumps | null = null;
+  /** Function definitions (by start offset) whose body yields: calling them makes a generator. */
+  private readonly generatorFns = new Map<number, boolean>();
   /** >0 while analysing a function nobody called (analyseUncalled): its ops are not part of the program's run. */
   private speculative = 0;
   /** Positions of bindings and uses first made by speculative analysis: only those are joined with further
@@ -642,9 +650,62 @@ export class Interpreter implements ScopeWatch {
       case 'MatchStatement':
       case 'PrintStatement':
         return 'normal';
+      case 'YieldStatement':
+        this.execYield(node, scope);
+        return 'normal';
       default:
         return 'normal';
     }
+  }
+
+  /** `yield v` / `yield a, b` / `yield from it` in a generator function's body: the values join the call's yields. */
+  private execYield(node: SyntaxNode, scope: Scope): void {
+    const from = nx(fc(node))?.name === 'from';
+    const v = this.evalExprList(node, scope, from ? 2 : 1);
+    const g = this.frame.yields;
+    if (!g) return;
+    if (this.uncertain > g.base) g.uncertain = true;
+    if (from) {
+      const its = this.iterItems(v);
+      if (its) for (const it of its) g.items.push(snapshotValue(it));
+      else {
+        g.uncertain = true;
+        g.items.push(this.elemOf(v) ?? UNKNOWN);
+      }
+    } else g.items.push(snapshotValue(v));
+    if (g.items.length > MAX_YIELDS) {
+      g.uncertain = true;
+      g.items = [seqElem(list(g.items.slice(0, 256))) ?? UNKNOWN];
+    }
+  }
+
+  /** Whether a function's own body (not its nested functions/classes) contains `yield`. */
+  private isGenerator(fnNode: SyntaxNode): boolean {
+    const known = this.generatorFns.get(fnNode.from);
+    if (known !== undefined) return known;
+    let found = false;
+    const body = childNamed(fnNode, 'Body');
+    if (body) {
+      const cur = body.cursor();
+      const walk = (): void => {
+        do {
+          const name = cur.name;
+          if (name === 'YieldStatement' || name === 'YieldExpression') {
+            found = true;
+            return;
+          }
+          if (name === 'FunctionDefinition' || name === 'ClassDefinition' || name === 'LambdaExpression') continue;
+          if (cur.firstChild()) {
+            walk();
+            cur.parent();
+            if (found) return;
+          }
+        } while (cur.nextSibling());
+      };
+      if (cur.firstChild()) walk();
+    }
+    this.generatorFns.set(fnNode.from, found);
+    return found;
   }
 
   /** `a = b = expr`, `x: T = expr`, `a, (b, c) = expr`, `x[i] = v`, `self.h = v`. */
@@ -1157,6 +1218,8 @@ export class Interpreter implements ScopeWatch {
   /** An arm that may or may not run ended with break/continue: its state is kept for the loop, and what follows in
    *  the iteration (continue) or the loop (break) may or may not run. */
   private noteJump(scope: Scope, c: Completion, snap: Map<string, Value>): void {
+    // in a generator, the yields after a return that may or may not run may or may not happen
+    if (c === 'return' && this.frame.yields) this.frame.yields.uncertain = true;
     const jumps = this.loopJumps;
     if (!jumps || jumps.scope !== scope || (c !== 'break' && c !== 'continue')) return;
     this.uncertain++;
@@ -1985,6 +2048,11 @@ export class Interpreter implements ScopeWatch {
     seq.items = items;
   }
 
+  /** Static analysis (no run hooks): see OpServices.eager. */
+  eagerData(): boolean {
+    return !this.opts.hooks;
+  }
+
   isUncertain(): boolean {
     return this.uncertain > 0;
   }
@@ -2341,7 +2409,14 @@ export class Interpreter implements ScopeWatch {
         const bodyExpr = lc(fnNode);
         return bodyExpr ? this.eval(bodyExpr, scope) : UNKNOWN;
       }
+      if (this.isGenerator(fnNode)) this.frame.yields = { items: [], uncertain: false, base: this.uncertain };
       const comp = this.execBlock(this.bodyOf(fnNode), scope);
+      const g = this.frame.yields;
+      if (g) {
+        // a generator: its values, made eagerly (the order of side effects between it and its consumer is lost)
+        const seq: SeqValue = g.uncertain || comp === 'raise' ? { k: 'list', items: null, elem: g.items.length ? seqElem(list(g.items.slice(0, 256))) : undefined, len: null } : list(g.items);
+        return { k: 'opaque', cls: 'generator', attrs: new Map<string, Value>([['_items', seq]]) };
+      }
       if (comp === 'normal' || comp === 'break' || comp === 'continue') this.frame.returns.push(NONE);
       const rets = this.frame.returns;
       if (rets.length === 0) return unknown('the function always raises');
@@ -2486,7 +2561,7 @@ export class Interpreter implements ScopeWatch {
         const its = v.attrs.get('_items');
         if (its && its.k === 'list') return its.items;
         // (run engine only) a DataLoader over literal data: its real batches, made when the loop starts
-        if (v.cls === 'data.DataLoader' && this.opts.hooks) return dataLoaderBatches(this.opServices(this.currentCall ?? this.parsed.tree.topNode), v);
+        if (v.cls === 'data.DataLoader') return dataLoaderBatches(this.opServices(this.currentCall ?? this.parsed.tree.topNode), v);
         return null;
       }
       default:
@@ -2557,6 +2632,9 @@ class NodeServices implements OpServices {
   }
   allow(items: number): boolean {
     return this.interp.allowItems(items, this.node);
+  }
+  get eager(): boolean {
+    return this.interp.eagerData();
   }
 }
 

@@ -77,6 +77,10 @@ export interface DictValue {
   entries: Map<string, [Value, Value]> | null;
   /** for unknown contents: the joined value type */
   elem?: Value;
+  /** collections.defaultdict's default_factory / Counter's 0: called for a missing key on `d[k]` (and stored). */
+  missing?: Value;
+  /** A collections.Counter: a missing key reads 0 and is not stored; most_common/update count. */
+  counter?: boolean;
 }
 export interface SetValue {
   k: 'set';
@@ -342,9 +346,9 @@ export function join(a: Value, b: Value, depth = 0): Value {
       if (a.entries && b.entries && a.entries.size === b.entries.size && [...a.entries.keys()].every((k) => b.entries!.has(k))) {
         const m = new Map<string, [Value, Value]>();
         for (const [k, [kv, v]] of a.entries) m.set(k, [kv, join(v, b.entries.get(k)![1], depth + 1)]);
-        return { k: 'dict', entries: m };
+        return { k: 'dict', entries: m, ...sameDictKind(a, b) };
       }
-      return { k: 'dict', entries: null };
+      return { k: 'dict', entries: null, ...sameDictKind(a, b) };
     case 'set':
       return b.k === 'set' ? { k: 'set', items: null } : UNKNOWN;
     case 'tensor': {
@@ -384,6 +388,14 @@ export function join(a: Value, b: Value, depth = 0): Value {
     default:
       return assertNever(a);
   }
+}
+
+/** The defaultdict factory / Counter flag two joined dicts share. */
+function sameDictKind(a: DictValue, b: DictValue): Partial<DictValue> {
+  const out: Partial<DictValue> = {};
+  if (a.missing && a.missing === b.missing) out.missing = a.missing;
+  if (a.counter && b.counter) out.counter = true;
+  return out;
 }
 
 function sameCallable(a: Value, b: Value): boolean {

@@ -89,6 +89,17 @@ export function register(reg: OpRegistry): void {
     else if (typeof n === 'number') B = dropLast || n >= bs ? bs : n;
     else if (dropLast) B = bs;
     else B = 'B';
+    // (static analysis) a sequential loader over known samples: its real first batch, made now (what
+    // next(iter(loader)) gives, with __getitem__ / collate_fn run on it as in PyTorch); a loop makes every batch
+    if (a.services.eager && sequentialSource(n, bs, sampler, batchSampler, a.get(2, 'shuffle'))) {
+      const seq = loaderValue(ds, n as number, bs as number, collate, dropLast);
+      const first = dataLoaderBatches(a.services, seq, 1);
+      if (first && first.length) {
+        seq.attrs.set('_first', first[0]);
+        seq.attrs.set('_len', int(dropLast ? Math.floor((n as number) / (bs as number)) : Math.ceil((n as number) / (bs as number))));
+        return seq;
+      }
+    }
     let batch: Value;
     if (bs === 'none') batch = collate && collate.k !== 'none' ? a.services.call(collate, [sample]) : sample;
     else if (collate && collate.k !== 'none') {
@@ -98,12 +109,9 @@ export function register(reg: OpRegistry): void {
     const batches: Dim = typeof n === 'number' && typeof bs === 'number' && !(batchSampler && batchSampler.k !== 'none') ? (dropLast ? Math.floor(n / bs) : Math.ceil(n / bs)) : null;
     const attrs = new Map<string, Value>([['_elem', batch], ['_len', intFromDim(batches)], ['dataset', ds], ['batch_size', bsV ?? int(1)]]);
     // (run engine) what dataLoaderBatches needs: a sequential sampler over a dataset of known length
-    const shuffle = a.get(2, 'shuffle');
-    const sampled = [sampler, batchSampler].some((x) => x && x.k !== 'none');
-    if (typeof n === 'number' && typeof bs === 'number' && !sampled && (!shuffle || boolArg(shuffle, true) === false)) {
-      attrs.set('_sequential', int(n));
-      if (collate && collate.k !== 'none') attrs.set('_collate', collate);
-      if (dropLast) attrs.set('_drop_last', int(1));
+    if (sequentialSource(n, bs, sampler, batchSampler, a.get(2, 'shuffle'))) {
+      const seq = loaderValue(ds, n as number, bs as number, collate, dropLast);
+      for (const [k, v] of seq.attrs) if (!attrs.has(k)) attrs.set(k, v);
     }
     return { k: 'opaque', cls: 'data.DataLoader', attrs };
   });
@@ -112,11 +120,25 @@ export function register(reg: OpRegistry): void {
 
 const MAX_CONCRETE_SAMPLES = 256;
 
+/** A loader whose batches are the dataset's samples in order: known length and batch size, no sampler, no shuffle. */
+function sequentialSource(n: Dim, bs: number | null | 'none', sampler: Value | undefined, batchSampler: Value | undefined, shuffle: Value | undefined): boolean {
+  const sampled = [sampler, batchSampler].some((x) => x && x.k !== 'none');
+  return typeof n === 'number' && typeof bs === 'number' && !sampled && (!shuffle || boolArg(shuffle, true) === false);
+}
+
+/** The attributes dataLoaderBatches reads, for a sequential loader. */
+function loaderValue(ds: Value, n: number, bs: number, collate: Value | undefined, dropLast: boolean | null): Value & { k: 'opaque' } {
+  const attrs = new Map<string, Value>([['_sequential', int(n)], ['batch_size', int(bs)], ['dataset', ds]]);
+  if (collate && collate.k !== 'none') attrs.set('_collate', collate);
+  if (dropLast) attrs.set('_drop_last', int(1));
+  return { k: 'opaque', cls: 'data.DataLoader', attrs };
+}
+
 /** (Run engine) Every batch a `for batch in loader:` loop sees, with values, in PyTorch's order — only for a DataLoader
  *  without shuffle or sampler over a dataset of known length (at most 256 samples) whose samples all have values
  *  (a list, a TensorDataset of known tensors, or a Dataset whose __getitem__ gives them). Called when the loop starts,
  *  so __getitem__'s own ops (and random draws) happen where PyTorch makes them. null: iterate by shapes only. */
-export function dataLoaderBatches(s: OpServices, loader: Value): Value[] | null {
+export function dataLoaderBatches(s: OpServices, loader: Value, maxBatches = Infinity): Value[] | null {
   if (loader.k !== 'opaque' || loader.cls !== 'data.DataLoader') return null;
   const n = loader.attrs.get('_sequential');
   const bsV = loader.attrs.get('batch_size');
@@ -125,7 +147,7 @@ export function dataLoaderBatches(s: OpServices, loader: Value): Value[] | null 
   const collate = loader.attrs.get('_collate');
   const dropLast = loader.attrs.has('_drop_last');
   const batches: Value[] = [];
-  for (let start = 0; start < n.v; start += bsV.v) {
+  for (let start = 0; start < n.v && batches.length < maxBatches; start += bsV.v) {
     const end = Math.min(n.v, start + bsV.v);
     if (dropLast && end - start < bsV.v) break;
     const samples: Value[] = [];

@@ -17,6 +17,9 @@ export interface OpServices {
   /** Charges `items` new sequence items (or CHARS_PER_ITEM characters each) to the analysis's budget; false when the
    *  budget is spent or one value would pass its cap: the caller then makes the result's contents unknown. */
   allow(items: number): boolean;
+  /** Static analysis (no run): values may be made earlier than PyTorch makes them (e.g. a DataLoader's batches when
+   *  it is built), since no random stream has to stay in PyTorch's order. */
+  eager?: boolean;
 }
 
 export class OpArgs {
