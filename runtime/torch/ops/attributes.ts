@@ -187,9 +187,27 @@ const MODULE_WALK_METHODS = new Set(['parameters', 'named_parameters', 'state_di
 const MODULE_NONE_METHODS = new Set(['zero_grad', 'flatten_parameters', 'register_buffer', 'register_parameter', 'reset_parameters', 'load_state_dict', 'apply']);
 
 /** Attributes of a built-in torch.nn module: its configuration, its parameters (by PyTorch's shapes), methods. */
+/** Conv modules store their geometry as tuples of one size per spatial dim (_single/_pair): conv.padding is (1, 1)
+ *  for padding=1, and the defaults are there too. */
+const CONV_DIMS: Record<string, number> = { Conv1d: 1, Conv2d: 2, Conv3d: 3, ConvTranspose1d: 1, ConvTranspose2d: 2 };
+const CONV_GEOMETRY: Record<string, number> = { kernel_size: -1, stride: 1, padding: 0, dilation: 1 };
+
+function convGeometry(m: NnModuleValue, name: string): Value | undefined {
+  const n = CONV_DIMS[m.kind];
+  const dflt = CONV_GEOMETRY[name];
+  if (n === undefined || dflt === undefined) return undefined;
+  const v = m.cfg[name];
+  if (v === undefined || v.k === 'none') return dflt < 0 ? UNKNOWN : tuple(Array.from({ length: n }, () => int(dflt)));
+  if (v.k === 'int') return tuple(Array.from({ length: n }, () => v));
+  if (v.k === 'tuple' || v.k === 'list') return v.items ? tuple([...v.items]) : UNKNOWN;
+  return v.k === 'str' ? v : UNKNOWN;
+}
+
 export function nnModuleAttr(m: NnModuleValue, name: string): Value {
   const own = m.attrs.get(name);
   if (own !== undefined) return own;
+  const geometry = convGeometry(m, name);
+  if (geometry !== undefined) return geometry;
   const cfg = m.cfg[name];
   if (cfg !== undefined) return cfg;
   const p = parameterOf(m, name);
@@ -252,6 +270,24 @@ function parameterOf(m: NnModuleValue, name: string): TensorValueA | null {
       return null;
     case 'Embedding':
       if (name === 'weight') return f([cfgInt(m, 'num_embeddings'), cfgInt(m, 'embedding_dim')]);
+      return null;
+    case 'Conv1d':
+    case 'Conv2d': {
+      // weight (out, in / groups, *kernel), bias (out)
+      const out = cfgInt(m, 'out_channels');
+      const cin = cfgInt(m, 'in_channels');
+      const groups = m.cfg.groups === undefined ? 1 : intArg(m.cfg.groups);
+      const k = convGeometry(m, 'kernel_size');
+      if (name === 'weight') {
+        const ks = k && k.k === 'tuple' && k.items ? k.items.map((v) => (v.k === 'int' ? v.v : null)) : [null];
+        return f([out, typeof cin === 'number' && groups ? cin / groups : groups === 1 ? cin : null, ...(ks.length === CONV_DIMS[m.kind] ? ks : Array.from({ length: CONV_DIMS[m.kind] }, () => null))]);
+      }
+      if (name === 'bias' && cfgBool(m, 'bias') !== false) return f([out]);
+      return null;
+    }
+    case 'BatchNorm1d':
+    case 'BatchNorm2d':
+      if ((name === 'weight' || name === 'bias') && cfgBool(m, 'affine') !== false) return f([cfgInt(m, 'num_features')]);
       return null;
     case 'LSTM':
     case 'GRU':

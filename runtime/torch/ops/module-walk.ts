@@ -14,7 +14,8 @@ type Module = NnModuleValue | ObjectValue;
 const PARAMETERLESS = new Set([
   'Dropout', 'Dropout2d', 'AlphaDropout', 'ReLU', 'ReLU6', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Tanh', 'Sigmoid',
   'Softmax', 'LogSoftmax', 'Softplus', 'Identity', 'Flatten', 'MaxPool1d', 'MaxPool2d', 'AvgPool1d', 'AvgPool2d',
-  'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool1d', 'AdaptiveMaxPool2d',
+  'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool1d', 'AdaptiveMaxPool2d', 'Hardtanh', 'Softsign', 'Softmin',
+  'Mish', 'Hardswish', 'LogSigmoid', 'Tanhshrink', 'Dropout1d', 'Dropout3d', 'Upsample',
 ]);
 
 function isModule(v: Value): v is Module {
@@ -29,9 +30,18 @@ function builtinParamNames(m: NnModuleValue): string[] | null {
   if (hasBias === null) return null;
   switch (m.kind) {
     case 'Linear':
+    case 'Conv1d':
+    case 'Conv2d':
       return hasBias ? ['weight', 'bias'] : ['weight'];
     case 'Embedding':
       return ['weight'];
+    case 'BatchNorm1d':
+    case 'BatchNorm2d':
+    case 'LayerNorm': {
+      const flag = m.cfg[m.kind === 'LayerNorm' ? 'elementwise_affine' : 'affine'];
+      const affine = flag === undefined ? true : flag.k === 'bool' ? flag.v : null;
+      return affine === null ? null : affine ? ['weight', 'bias'] : [];
+    }
     case 'LSTMCell':
     case 'GRUCell':
     case 'RNNCell':
@@ -73,10 +83,12 @@ function ownTree(m: Module, a: OpArgs): Tree | null {
     if (m.kind === 'Sequential' || m.kind === 'ModuleList') {
       const items = a.services.items(m.attrs.get('_modules') ?? { k: 'unknown' });
       if (!items) return null;
+      const names = m.attrs.get('_names');
       for (let i = 0; i < items.length; i++) {
         const it = items[i];
         if (!isModule(it)) return null;
-        children.push([String(i), it]);
+        const named = names && names.k === 'list' && names.items ? names.items[i] : undefined;
+        children.push([named && named.k === 'str' && named.v !== null ? named.v : String(i), it]);
       }
     } else if (m.kind === 'ModuleDict') {
       const d = m.attrs.get('_dict');

@@ -43,8 +43,8 @@ const SIGNATURES: Record<string, string[]> = {
   Conv1d: ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias'],
   Conv2d: ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias'],
   LayerNorm: ['normalized_shape', 'eps', 'elementwise_affine'],
-  BatchNorm1d: ['num_features', 'eps', 'momentum'],
-  BatchNorm2d: ['num_features', 'eps', 'momentum'],
+  BatchNorm1d: ['num_features', 'eps', 'momentum', 'affine', 'track_running_stats'],
+  BatchNorm2d: ['num_features', 'eps', 'momentum', 'affine', 'track_running_stats'],
   Softmax: ['dim'],
   LogSoftmax: ['dim'],
   Softmin: ['dim'],
@@ -501,7 +501,17 @@ export function register(reg: OpRegistry): void {
     return tensor([...x.shape.slice(0, s), dimProduct(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)], x.dtype);
   });
   // containers
-  reg.def('nn.Sequential', (a) => mod('Sequential', {}, new Map<string, Value>([['_modules', list([...a.args])]])));
+  // nn.Sequential(*modules) or nn.Sequential(OrderedDict([(name, module), …])): the named members are attributes
+  reg.def('nn.Sequential', (a) => {
+    const only = a.args.length === 1 ? a.args[0] : undefined;
+    if (only && only.k === 'dict') {
+      if (!only.entries) return mod('Sequential', {}, new Map<string, Value>([['_modules', { k: 'list', items: null }]]));
+      const attrs = new Map<string, Value>([['_modules', list([...only.entries.values()].map(([, m]) => m))], ['_names', list([...only.entries.values()].map(([k]) => k))]]);
+      for (const [k, m] of only.entries.values()) if (k.k === 'str' && k.v !== null) attrs.set(k.v, m);
+      return mod('Sequential', {}, attrs);
+    }
+    return mod('Sequential', {}, new Map<string, Value>([['_modules', list([...a.args])]]));
+  });
   reg.def('nn.ModuleList', (a) => {
     const its = a.get(0, 'modules');
     const items = its ? a.services.items(its) : [];

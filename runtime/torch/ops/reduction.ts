@@ -186,6 +186,8 @@ export function register(reg: OpRegistry): void {
     if (x.shape.length === 0 || x.shape.length > 2) throw new ShapeError('prob_dist must be 1 or 2 dim');
     return tensor([...x.shape.slice(0, -1), dimArgOf(n)], 'int64');
   });
+  reg.fnAndMethod(['unique'], (a) => uniqueRule(a, false));
+  reg.fnAndMethod(['unique_consecutive'], (a) => uniqueRule(a, true));
   // losses: reduction='mean' (default) or 'sum' → 0-d; 'none' → per-element (lossShape)
   const loss = (name: string) => (a: OpArgs): Value => {
     const x = x0(a);
@@ -234,4 +236,42 @@ function lossShape(name: string, x: TensorValueA | null, target: Value | undefin
     default:
       return target && target.k === 'tensor' ? broadcastShapes(s, target.shape) : null;
   }
+}
+
+/** torch.unique (sorted values) / unique_consecutive (runs collapsed) over the flattened input, or along `dim`:
+ *  the count U is known only from known data; return_inverse adds the input-shaped (or size(dim)) index tensor,
+ *  return_counts the (U) counts. */
+function uniqueRule(a: OpArgs, consecutive: boolean): Value {
+  const x = x0(a);
+  const inv = boolArg(a.get(consecutive ? 1 : 2, 'return_inverse'), false);
+  const cnt = boolArg(a.get(consecutive ? 2 : 3, 'return_counts'), false);
+  const dV = a.get(consecutive ? 3 : 4, 'dim');
+  const dim = dV === undefined || dV.k === 'none' ? null : intArg(dV);
+  if (!x || inv === null || cnt === null || (dV !== undefined && dV.k !== 'none' && dim === null)) return tensor(null, x ? x.dtype : null);
+  let values: TensorValueA;
+  let inverse: TensorValueA;
+  let counts: TensorValueA;
+  if (dim === null || !x.shape) {
+    let U: Dim = null;
+    let data: number[] | null = null;
+    if (x.data && x.dtype && x.dtype !== 'float32' && x.dtype !== 'float64') {
+      const vals = Array.from(x.data.data);
+      data = consecutive ? vals.filter((v, i) => i === 0 || v !== vals[i - 1]) : [...new Set(vals)].sort((p, q) => p - q);
+      U = data.length;
+      // sorted=False: PyTorch's CPU order is its hash order, not known here (the count is)
+      if (!consecutive && boolArg(a.get(1, 'sorted'), true) !== true) data = null;
+    }
+    values = data && x.dtype ? withData([data.length], x.dtype, data) : tensor([U], x.dtype);
+    inverse = tensor(x.shape, 'int64');
+    counts = tensor([U], 'int64');
+  } else {
+    const i = normalizeDimIndex(dim, x.shape.length);
+    const s = [...x.shape];
+    s[i] = null;
+    values = tensor(s, x.dtype);
+    inverse = tensor([x.shape[i]], 'int64');
+    counts = tensor([null], 'int64');
+  }
+  if (!inv && !cnt) return values;
+  return tuple([values, ...(inv ? [inverse] : []), ...(cnt ? [counts] : [])]);
 }
