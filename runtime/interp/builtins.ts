@@ -119,8 +119,16 @@ function elemOf(a: OpArgs, v: Value): Value {
       return seqElem(v) ?? UNKNOWN;
     case 'str':
       return str(null);
-    case 'opaque':
-      return v.attrs.get('_elem') ?? UNKNOWN;
+    case 'opaque': {
+      const its = v.attrs.get('_items');
+      return v.attrs.get('_elem') ?? (its && its.k === 'list' ? (seqElem(its) ?? UNKNOWN) : UNKNOWN);
+    }
+    case 'object': {
+      // a user iterable: what its __iter__ gives (a generator, a list, …)
+      const m = findMethod(v, '__iter__');
+      const r = m ? a.services.call(m, []) : UNKNOWN;
+      return r !== v && r.k !== 'object' ? elemOf(a, r) : UNKNOWN;
+    }
     case 'tensor': {
       if (!v.shape || v.shape.length === 0) return UNKNOWN;
       return { k: 'tensor', shape: v.shape.slice(1), dtype: v.dtype, facts: {} };
@@ -713,7 +721,32 @@ export function register(reg: OpRegistry): void {
     const v = a.get(0);
     return str(v && v.k === 'int' && v.v !== null ? String.fromCodePoint(v.v) : null);
   });
-  reg.def(['open', 'input', 'vars', 'dir', 'globals', 'locals', 'exec', 'eval', 'id', 'hash', 'type', 'format', 'callable', 'object', 'slice', 'bytes'], () => UNKNOWN);
+  reg.def(['open', 'input', 'vars', 'dir', 'globals', 'locals', 'exec', 'eval', 'id', 'hash', 'format', 'callable', 'object', 'slice', 'bytes'], () => UNKNOWN);
+  // type(x): the class of a value whose class is known (compared with == / is against nn.Conv2d, int, a user class)
+  reg.def('type', (a) => {
+    const v = a.get(0);
+    if (!v || a.args.length !== 1) return UNKNOWN;
+    switch (v.k) {
+      case 'nnmodule':
+        return { k: 'builtin', name: `nn.${v.kind}` };
+      case 'object':
+        return v.cls;
+      case 'int':
+      case 'float':
+      case 'str':
+      case 'bool':
+      case 'list':
+      case 'tuple':
+      case 'dict':
+      case 'set':
+        return { k: 'builtin', name: v.k };
+      case 'tensor':
+        // an nn.Parameter's type is Parameter, a numpy array's ndarray
+        return v.numpy || v.facts.parameter ? UNKNOWN : { k: 'builtin', name: 'torch.Tensor' };
+      default:
+        return UNKNOWN;
+    }
+  });
   for (const m of ['split', 'rsplit', 'splitlines', 'join', 'lower', 'upper', 'strip', 'lstrip', 'rstrip', 'replace', 'startswith', 'endswith', 'find', 'index', 'count', 'isdigit', 'isalpha', 'title', 'capitalize', 'format', 'encode']) {
     reg.def(`str.${m}`, (a) => strMethod(a, m));
   }
@@ -753,7 +786,18 @@ export function register(reg: OpRegistry): void {
   // random / math: values unknown (random) or computed (math), types known
   reg.def(['random.randint', 'random.randrange', 'random.getrandbits'], () => int(null));
   reg.def(['random.random', 'random.uniform', 'random.gauss', 'random.normalvariate'], () => float(null));
-  reg.def(['random.seed', 'random.shuffle'], () => NONE);
+  reg.def('random.seed', () => NONE);
+  // random.shuffle(x) / np.random.shuffle(x): the same items (rows) in an order the engine cannot know, so every
+  // position holds one of them (their join) and known values are dropped
+  reg.def(['random.shuffle', 'np.random.shuffle'], (a) => {
+    const x = a.get(0, 'x');
+    if (!x) return NONE;
+    if (x.k === 'list' && x.items && x.items.length > 1) {
+      const each = seqElem(list(x.items.slice(0, 256)));
+      a.services.mutateSeq(x, x.items.length <= 256 && each ? x.items.map(() => each) : null, each);
+    } else if (x.k === 'tensor' && x.shape && !(x.shape.length && x.shape[0] === 1)) delete x.data;
+    return NONE;
+  });
   reg.def('random.choice', (a) => {
     const it = iterate(a, a.get(0));
     return it.elem;

@@ -46,6 +46,7 @@ import {
 import { OpArgs, type OpRegistry, type OpServices } from '../torch/ops/registry';
 import { allOps } from '../torch/ops/index';
 import { dataLoaderBatches } from '../torch/ops/data';
+import { findMethod } from './builtins';
 import { canonicalName, moduleAttr, nnIsInstance, nnModuleAttr, objectModuleMethod, tensorAttr, packedAttr } from '../torch/ops/attributes';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { indexValue, setIndexValue } from './indexing';
@@ -141,6 +142,7 @@ const MUTATING_OPS = new Set([
   'dict.setdefault', 'dict.update', 'dict.pop', 'dict.popitem', 'dict.clear',
   'set.add', 'set.update', 'set.discard', 'set.remove', 'set.pop', 'set.clear',
   'Module.register', 'rnn.unpad_sequence', 'argparse.ArgumentParser.add_argument', 'argparse.ArgumentParser.set_defaults',
+  'random.shuffle', 'np.random.shuffle',
 ]);
 const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'update', 'add_module', '__setitem__', '__delitem__', '__setattr__', '__iadd__']);
 function mutatesReceiver(op: string): boolean {
@@ -1291,7 +1293,7 @@ export class Interpreter implements ScopeWatch {
     const bodyNode = c;
     if (!bodyNode) return 'normal';
     const body = this.statements(bodyNode);
-    const iterable = this.evalCommaList(iterNodes, scope);
+    const iterable = this.iterSource(this.evalCommaList(iterNodes, scope));
     const items = this.iterItems(iterable);
     return this.withLoopJumps(scope, (jumps) => {
       const step = (v: Value): Completion => {
@@ -2557,6 +2559,13 @@ export class Interpreter implements ScopeWatch {
         if (dict && dict.k === 'dict') return dict.entries ? [...dict.entries.values()].map(([k]) => k) : null;
         return mods && (mods.k === 'list' || mods.k === 'tuple') ? mods.items : null;
       }
+      case 'object': {
+        // a user iterable: the items of what its __iter__ gives (a generator, a list, …)
+        const m = findMethod(v, '__iter__');
+        if (!m) return null;
+        const r = this.callValue(m, [], new Map(), this.currentCall ?? this.parsed.tree.topNode);
+        return r !== v && r.k !== 'object' ? this.iterItems(r) : null;
+      }
       case 'opaque': {
         const its = v.attrs.get('_items');
         if (its && its.k === 'list') return its.items;
@@ -2567,6 +2576,15 @@ export class Interpreter implements ScopeWatch {
       default:
         return null;
     }
+  }
+
+  /** What a for loop iterates: a user object's __iter__() result (called once), else the value itself. */
+  private iterSource(v: Value): Value {
+    if (v.k !== 'object') return v;
+    const m = findMethod(v, '__iter__');
+    if (!m) return v;
+    const r = this.callValue(m, [], new Map(), this.currentCall ?? this.parsed.tree.topNode);
+    return r === v || r.k === 'object' ? UNKNOWN : r;
   }
 
   private packedField(p: Value, name: string): Value {

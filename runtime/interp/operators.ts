@@ -177,6 +177,7 @@ export function compareOp(_s: OpServices, op: string, a: Value, b: Value): Value
       else r = a.k === b.k;
     } else if (a.k === 'bool' && b.k === 'bool' && a.v !== null && b.v !== null) r = a.v === b.v;
     else if (a === b) r = true;
+    else r = sameClass(a, b);
     return bool(r === null ? null : op === 'is' ? r : !r);
   }
   if (a.k === 'tensor' || b.k === 'tensor') return tensorBinary(op, a, b) ?? bool(null);
@@ -196,6 +197,8 @@ export function compareOp(_s: OpServices, op: string, a: Value, b: Value): Value
     return bool(f ?? null);
   }
   if (op === '==' || op === '!=') {
+    const cls = sameClass(a, b);
+    if (cls !== null) return bool(op === '==' ? cls : !cls);
     const ka = keyText(a);
     const kb = keyText(b);
     if (ka !== null && kb !== null) return bool(op === '==' ? ka === kb : ka !== kb);
@@ -211,3 +214,12 @@ export function compareOp(_s: OpServices, op: string, a: Value, b: Value): Value
 }
 
 export { list };
+
+/** Whether two class values are the same class (type(m) == nn.Conv2d, type(o) is MyClass); null when either is not a
+ *  known class: a builtin type name without a receiver, or a user class. */
+function sameClass(a: Value, b: Value): boolean | null {
+  const isType = (v: Value): boolean => (v.k === 'builtin' && v.self === undefined) || v.k === 'class';
+  if (!isType(a) || !isType(b)) return null;
+  if (a.k === 'builtin' && b.k === 'builtin') return a.name === b.name;
+  return a === b;
+}

@@ -21,6 +21,9 @@ import {
 } from '../../interp/values';
 import { dtypeValue, intArg, withData } from './common';
 
+/** torch.nn.modules.<file> (nn.modules.conv.Conv2d is nn.Conv2d). */
+const NN_SUBMODULES = ['conv', 'linear', 'sparse', 'batchnorm', 'dropout', 'activation', 'container', 'normalization', 'pooling', 'module', 'loss', 'flatten'];
+
 const NAMESPACES = new Set([
   'torch', 'torch.nn', 'torch.nn.functional', 'torch.nn.utils', 'torch.nn.utils.rnn', 'torch.utils', 'torch.utils.data',
   'torch.optim', 'torch.autograd', 'torch.cuda', 'torch.nn.init', 'torch.backends', 'torch.backends.cudnn',
@@ -28,12 +31,14 @@ const NAMESPACES = new Set([
   'torch.utils.data.dataloader', 'torch.nn.modules.rnn', 'torch.jit', 'torch.onnx', 'torch.testing', 'torch.special',
   'torch.utils.data.dataset', 'os', 'os.path', 'sys', 'random', 'math', 'collections', 'itertools', 'functools',
   'tqdm', 'matplotlib', 'matplotlib.pyplot', 'time', 'json', 're', 'string', 'typing', 'pickle', 'logging',
+  ...NN_SUBMODULES.map((m) => `torch.nn.modules.${m}`),
 ]);
 
 const PREFIXES: [string, string][] = [
   ['torch.nn.functional.', 'F.'],
   ['torch.nn.utils.rnn.', 'rnn.'],
   ['torch.nn.modules.rnn.', 'nn.'],
+  ...NN_SUBMODULES.map((m): [string, string] => [`torch.nn.modules.${m}.`, 'nn.']),
   ['torch.nn.modules.', 'nn.'],
   ['torch.nn.init.', 'init.'],
   ['torch.nn.', 'nn.'],

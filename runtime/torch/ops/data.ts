@@ -48,12 +48,12 @@ function datasetLen(a: OpArgs, ds: Value): Dim {
   return null;
 }
 
-function datasetSample(a: OpArgs, ds: Value): Value {
+function datasetSample(s: OpServices, ds: Value): Value {
   if (ds.k === 'opaque' && ds.cls === 'data.TensorDataset') return ds.attrs.get('_sample') ?? UNKNOWN;
   if (ds.k === 'list' || ds.k === 'tuple') return ds.items ? (ds.items[0] ?? UNKNOWN) : (ds.elem ?? UNKNOWN);
   if (ds.k === 'object') {
     const m = findMethod(ds, '__getitem__');
-    if (m) return a.services.call(m, [int(null, 'index')]);
+    if (m) return s.call(m, [int(null, 'index')]);
   }
   if (ds.k === 'tensor') return ds.shape ? tensor(ds.shape.slice(1), ds.dtype) : UNKNOWN;
   return UNKNOWN;
@@ -81,7 +81,7 @@ export function register(reg: OpRegistry): void {
     // a sampler decides how many samples there are (SubsetRandomSampler, WeightedRandomSampler(num_samples)), a
     // batch_sampler what each batch holds (batch_size is then ignored): the dataset's length no longer tells
     const n = sampler && sampler.k !== 'none' ? null : datasetLen(a, ds);
-    const sample = datasetSample(a, ds);
+    const sample = datasetSample(a.services, ds);
     let B: Dim;
     if (batchSampler && batchSampler.k !== 'none') B = null;
     else if (bs === 'none') B = null;
@@ -98,6 +98,13 @@ export function register(reg: OpRegistry): void {
         seq.attrs.set('_first', first[0]);
         seq.attrs.set('_len', int(dropLast ? Math.floor((n as number) / (bs as number)) : Math.ceil((n as number) / (bs as number))));
         return seq;
+      }
+    }
+    if (a.services.eager && batchSampler && batchSampler.k !== 'none') {
+      // (static analysis) a batch_sampler: each batch is the samples of an index list it yields, collated
+      const batches = batchSamplerBatches(a.services, ds, batchSampler, collate && collate.k !== 'none' ? collate : undefined);
+      if (batches && batches.length) {
+        return { k: 'opaque', cls: 'data.DataLoader', attrs: new Map<string, Value>([['_items', list(batches)], ['_len', int(batches.length)], ['dataset', ds], ['batch_size', bsV ?? int(1)]]) };
       }
     }
     let batch: Value;
@@ -163,6 +170,29 @@ export function dataLoaderBatches(s: OpServices, loader: Value, maxBatches = Inf
   return batches;
 }
 
+/** (Static analysis) The batches of a DataLoader over a batch_sampler: the index lists it yields (their indices may
+ *  be unknown: a sample of the dataset then stands for each), each collated; null when the lists are not known. */
+function batchSamplerBatches(s: OpServices, ds: Value, sampler: Value, collate: Value | undefined): Value[] | null {
+  const lists = s.items(sampler);
+  if (!lists || lists.length > MAX_CONCRETE_SAMPLES) return null;
+  const batches: Value[] = [];
+  let samplesMade = 0;
+  for (const idxList of lists) {
+    const idx = s.items(idxList);
+    if (!idx || (samplesMade += idx.length) > MAX_CONCRETE_SAMPLES) return null;
+    const samples: Value[] = [];
+    for (const i of idx) {
+      const sample = (i.k === 'int' && i.v !== null ? datasetItem(s, ds, i.v) : null) ?? datasetSample(s, ds);
+      if (!sample) return null;
+      samples.push(sample);
+    }
+    const batch = collate ? s.call(collate, [list(samples)]) : (concreteCollate(samples) ?? concreteCollate(samples, 0, true));
+    if (!batch || batch.k === 'unknown') return null;
+    batches.push(batch);
+  }
+  return batches;
+}
+
 function datasetItem(s: OpServices, ds: Value, i: number): Value | null {
   if (ds.k === 'list' || ds.k === 'tuple') return ds.items?.[i] ?? null;
   if (ds.k === 'opaque' && ds.cls === 'data.TensorDataset') {
@@ -186,9 +216,15 @@ function datasetItem(s: OpServices, ds: Value, i: number): Value | null {
 
 /** PyTorch's default_collate of samples with values: tensors of one shape stacked, numbers as a tensor, tuples and
  *  lists field by field; null for anything else (the loop then goes by shapes). */
-function concreteCollate(samples: Value[], depth = 0): Value | null {
+function concreteCollate(samples: Value[], depth = 0, shapesOnly = false): Value | null {
   const first = samples[0];
   if (!first || depth > 6) return null;
+  if (first.k === 'tensor' && shapesOnly) {
+    // (static analysis) samples of one known shape stack into (n, …shape) whether or not their values are known
+    const s0 = first.shape;
+    if (!s0 || samples.some((x) => x.k !== 'tensor' || x.dtype !== first.dtype || !x.shape || x.shape.join() !== s0.join() || x.shape.some((d) => typeof d !== 'number'))) return null;
+    return tensor([samples.length, ...s0], first.dtype);
+  }
   if (first.k === 'tensor') {
     const ts = samples.map((x) => (x.k === 'tensor' ? x.data : undefined));
     const shape = first.data?.shape;
@@ -196,6 +232,9 @@ function concreteCollate(samples: Value[], depth = 0): Value | null {
     const out = new Tensor([samples.length, ...shape], first.data!.dtype);
     ts.forEach((t, k) => out.data.set(t!.data, k * t!.numel));
     return tensor(out.shape.slice(), first.dtype, { data: out });
+  }
+  if ((first.k === 'int' || first.k === 'float') && shapesOnly && samples.every((x) => x.k === first.k)) {
+    return tensor([samples.length], first.k === 'int' ? 'int64' : 'float64');
   }
   if (first.k === 'int' || first.k === 'float') {
     const vs = samples.map((x) => (x.k === first.k ? x.v : null));
@@ -208,7 +247,7 @@ function concreteCollate(samples: Value[], depth = 0): Value | null {
     for (let f = 0; f < first.items.length; f++) {
       const col = samples.map((x) => ((x.k === 'tuple' || x.k === 'list') && x.items && x.items.length === first.items!.length ? x.items[f] : null));
       if (col.some((x) => !x)) return null;
-      const c = concreteCollate(col as Value[], depth + 1);
+      const c = concreteCollate(col as Value[], depth + 1, shapesOnly);
       if (!c) return null;
       fields.push(c);
     }

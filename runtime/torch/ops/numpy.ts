@@ -168,7 +168,7 @@ export function register(reg: OpRegistry): void {
     const t = sizeFrom(a, size);
     return t.k === 'tensor' ? tensor(t.shape, 'float64', { numpy: true }) : t;
   });
-  reg.def(['np.random.seed', 'np.random.shuffle'], () => ({ k: 'none' }));
+  reg.def(['np.random.seed'], () => ({ k: 'none' }));
   reg.def('np.random.choice', (a) => (a.get(1, 'size') ? sizeFrom(a, a.get(1, 'size')) : { k: 'unknown' }));
   reg.def('np.arange', (a) => {
     const n = a.args.length === 1 ? dimOf(a.args[0]) : null;
