@@ -1,6 +1,7 @@
 // Shape engine benchmark (issue 4): a generated 1,000-line RNN module analysed cold and warm, four kinds of one-line
 // edits re-analysed (incremental parse + statement reuse) with and without reuse, wall and process CPU time with the
-// machine load, and PyTorch executing the same module (the tracer's ground truth path) for a ratio. Rewrites only the <!-- section:shapes --> … <!-- /section:shapes --> part of docs/benchmarks.md.
+// machine load, each measured on the release-style esbuild bundle (in a child process: `--measure-only`) and on the
+// TypeScript sources through tsx, and PyTorch executing the same module (the tracer's ground truth path) for a ratio. Rewrites only the <!-- section:shapes --> … <!-- /section:shapes --> part of docs/benchmarks.md.
 //   node --import tsx test/bench/shapes.ts      (also run by `npm run bench`)
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -114,12 +115,21 @@ function fmt(samples: Sample[]): [string, string] {
   return [`${median(samples.map((x) => x.wall)).toFixed(1)} ms`, `${median(samples.map((x) => x.cpu)).toFixed(1)} ms`];
 }
 
-function main(): void {
+/** Everything measured of one build of the engine (JSON: the bundled build measures in a child process). */
+interface Measurements {
+  lines: number;
+  records: number;
+  cold: Sample;
+  warm: Sample[];
+  parse: number[];
+  edits: { label: string; samples: Sample[]; replayed: number[]; interpreted: number[] }[];
+  baseline: Sample[];
+}
+
+/** The full analysis (cold, then 20 warm after 10 unmeasured) and the edit series, in this process. */
+function measure(): Measurements {
   const text = module1000();
-  const lines = text.split('\n').length;
-  const loadStart = loadavg()[0];
   const cold = timed(() => analyzePython(text));
-  const first = cold.result;
   // warm-up: the JIT settles over the first analyses
   for (let i = 0; i < 10; i++) analyzePython(text);
   const warm: Sample[] = [];
@@ -136,27 +146,64 @@ function main(): void {
     { label: 'a new line inserted mid-file (line breaks: the parse reuses only top-level statements away from it)', at: text.indexOf('\n', mid) + 1, removed: '', inserted: 'extra = torch.zeros(3)\n' },
     { label: 'a comment added to the first import line', at: 'import torch'.length, removed: '', inserted: '  # the library' },
   ];
-  const edits = kinds.map((k) => ({ kind: k, ...runEdits(text, k, 20, true) }));
-  const baseline = runEdits(text, kinds[0], 20, false);
-  const torch = torchMs(text);
-  const loadEnd = loadavg()[0];
-  const [warmWall, warmCpu] = fmt(warm);
-  const rows = [
-    ['1,000-line module, cold (first analysis in the process)', `${cold.sample.wall.toFixed(1)} ms`, `${cold.sample.cpu.toFixed(1)} ms`, '—'],
-    [`1,000-line module, warm (median of 20 after 10 unmeasured; parse ${median(parse).toFixed(1)} ms wall)`, warmWall, warmCpu, '≤ 50 ms'],
-    ...edits.map((e) => [
-      `edit + undo re-analysed: ${e.kind.label} (median of 20; replayed / interpreted statements ${median(e.replayed)} / ${median(e.interpreted)})`,
+  const edits = kinds.map((k) => ({ label: k.label, ...runEdits(text, k, 20, true) }));
+  const baseline = runEdits(text, kinds[0], 20, false).samples;
+  return { lines: text.split('\n').length, records: cold.result.records.length, cold: cold.sample, warm, parse, edits, baseline };
+}
+
+/** Bundles this script the way scripts/build.mjs bundles the extension for release (esbuild: one CommonJS file,
+ *  node20, minified) and runs measure() in a fresh node process on that bundle: the code the user's editor runs,
+ *  without tsx's on-the-fly transform (which keeps function names and goes through the loader). */
+function measureBundled(): Measurements | string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'rnn-lens-bench-'));
+  const outfile = join(dir, 'shapes-bench.cjs');
+  esbuild.buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile, external: ['esbuild'], logLevel: 'warning' });
+  const r = spawnSync(process.execPath, [outfile, MEASURE_ONLY], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) return `the bundled run failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n')[0]}`;
+  return JSON.parse(r.stdout) as Measurements;
+}
+
+const MEASURE_ONLY = '--measure-only';
+
+/** The table rows of one build's measurements; `build` names it in each row. */
+function rowsOf(m: Measurements, build: string): string[][] {
+  return [
+    [`${build}: 1,000-line module, cold (first analysis in the process)`, `${m.cold.wall.toFixed(1)} ms`, `${m.cold.cpu.toFixed(1)} ms`, '—'],
+    [`${build}: 1,000-line module, warm (median of 20 after 10 unmeasured; parse ${median(m.parse).toFixed(1)} ms wall)`, ...fmt(m.warm), '≤ 50 ms'],
+    ...m.edits.map((e) => [
+      `${build}: edit + undo re-analysed: ${e.label} (median of 20; replayed / interpreted statements ${median(e.replayed)} / ${median(e.interpreted)})`,
       ...fmt(e.samples),
       '≤ 10 ms',
     ]),
-    [`the first edit without statement reuse (statementReuse: false, as before this cache: incremental parse, whole module interpreted)`, ...fmt(baseline.samples), '—'],
+    [`${build}: the first edit without statement reuse (statementReuse: false, as before this cache: incremental parse, whole module interpreted)`, ...fmt(m.baseline), '—'],
+  ];
+}
+
+function main(): void {
+  if (process.argv.includes(MEASURE_ONLY)) {
+    process.stdout.write(JSON.stringify(measure()));
+    return;
+  }
+  const loadStart = loadavg()[0];
+  // the bundle first, in its own process (this one has not allocated anything yet), then tsx in this process
+  const bundled = measureBundled();
+  const loadMid = loadavg()[0];
+  const m = measure();
+  const torch = torchMs(module1000());
+  const loadEnd = loadavg()[0];
+  const rows = [
+    ...(typeof bundled === 'string' ? [['bundled build', bundled, '—', '—']] : rowsOf(bundled, 'bundled')),
+    ...rowsOf(m, 'tsx'),
     ['PyTorch executing the same module (median of 7, 1 thread)', torch === null ? 'n/a' : `${torch.toFixed(1)} ms`, '—', '—'],
   ];
-  const ratio = torch === null ? '' : `Static analysis of the module takes ${(median(warm.map((x) => x.wall)) / torch).toFixed(2)}× the wall time PyTorch needs to run it.\n\n`;
+  const shipped = typeof bundled === 'string' ? m : bundled;
+  const ratio = torch === null ? '' : `Static analysis of the module takes ${(median(shipped.warm.map((x) => x.wall)) / torch).toFixed(2)}× the wall time PyTorch needs to run it (${typeof bundled === 'string' ? 'tsx' : 'bundled'} build).\n\n`;
   const body = [
     '## Shape engine (`rnn-lens shapes`, runtime/analysis)',
     '',
-    `A generated ${lines}-line module (${first.records.length} records: encoder classes with packed bidirectional LSTMs, data prep, calls); node ${process.version}; \`node --import tsx test/bench/shapes.ts\` (${new Date().toISOString().slice(0, 10)}). The machine has 2 cores shared with other jobs: load average (1 min) ${loadStart.toFixed(1)} at the start of the run, ${loadEnd.toFixed(1)} at the end. Wall time suffers from that load; the process CPU time (user + system, all threads incl. parallel GC) much less.`,
+    `A generated ${m.lines}-line module (${m.records} records: encoder classes with packed bidirectional LSTMs, data prep, calls); node ${process.version}; \`node --import tsx test/bench/shapes.ts\` (${new Date().toISOString().slice(0, 10)}). Every measurement is taken twice: **bundled** — the bench bundled like the release build (esbuild, one minified CommonJS file: the code the extension runs) in a fresh node process — and **tsx** — the TypeScript sources through tsx, as the tests run them (tsx keeps function names and goes through its loader: slower). The machine has 2 cores shared with other jobs: load average (1 min) ${loadStart.toFixed(1)} at the start of the run, ${loadMid.toFixed(1)} after the bundled part, ${loadEnd.toFixed(1)} at the end. Wall time suffers from that load; the process CPU time (user + system, all threads incl. parallel GC and JIT compilation) much less.`,
     '',
     '| measure | wall | CPU | goal |',
     '|---|---|---|---|',
