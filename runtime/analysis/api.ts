@@ -166,6 +166,9 @@ class AnalysisImpl implements Analysis {
       hooks: opts.hooks,
       spanOf: (from, to) => this.span(from, to),
       reuse,
+      // statement records only where reanalyze() can replay them (a whole .py file with reuse on): recording costs
+      // about a quarter of the interpretation
+      record: source.kind === 'python' && !opts.lines && opts.statementReuse !== false,
     });
     this.interpreter.run();
     this.timings = { parseMs, interpretMs: performance.now() - t0 };

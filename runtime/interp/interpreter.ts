@@ -147,10 +147,11 @@ const MUTATING_OPS = new Set([
 const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'update', 'add_module', '__setitem__', '__delitem__', '__setattr__', '__iadd__']);
 function mutatesReceiver(op: string): boolean {
   if (MUTATING_OPS.has(op)) return true;
-  const method = op.slice(op.lastIndexOf('.') + 1);
-  if (method.endsWith('_') && !method.startsWith('__')) return true;
-  // register_<name> (\w+: at least one word character after the underscore)
-  return MUTATING_METHODS.has(method) || (method.startsWith('register_') && /^register_\w+$/.test(method));
+  const at = op.lastIndexOf('.') + 1;
+  // a trailing-underscore method that is not a dunder (`add_`, not `__init__`); no slice on this hot path
+  if (op.endsWith('_') && op.length > at && !op.startsWith('__', at)) return true;
+  if (op.startsWith('register_', at)) return /^register_\w+$/.test(op.slice(at));
+  return MUTATING_METHODS.has(at === 0 ? op : op.slice(at));
 }
 
 /** Reductions kept as op sites (with rnn.* and nn.LSTM/GRU/RNN/Embedding ops): see recordOps. */
@@ -227,7 +228,8 @@ export class Interpreter implements ScopeWatch {
   private currentCall: SyntaxNode | null = null;
 
   // statement reuse (runtime/interp/reuse.ts): records of the top-level statements, for the next analysis
-  /** Recording is on for static analysis (no hooks: the run engine's values and RNG streams are never reused). */
+  /** Recording is on for static analysis (no hooks: the run engine's values and RNG streams are never reused)
+   *  unless the caller says no re-analysis will use the records (opts.record false: notebooks, selections). */
   private readonly recording: boolean;
   /** The record of the top-level statement being interpreted. */
   private rec: StatementRecord | null = null;
@@ -252,13 +254,13 @@ export class Interpreter implements ScopeWatch {
 
   constructor(
     readonly parsed: ParsedPython,
-    private readonly opts: { limits?: Partial<InterpreterLimits>; hooks?: InterpreterHooks; spanOf?: (from: number, to: number) => CodeSpan; reuse?: ReuseInput } = {},
+    private readonly opts: { limits?: Partial<InterpreterLimits>; hooks?: InterpreterHooks; spanOf?: (from: number, to: number) => CodeSpan; reuse?: ReuseInput; record?: boolean } = {},
   ) {
     this.text = parsed.text;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.deadline = Date.now() + this.limits.timeMs;
     this.ops = allOps();
-    this.recording = !opts.hooks;
+    this.recording = !opts.hooks && opts.record !== false;
   }
 
   run(): Scope {
@@ -362,14 +364,16 @@ export class Interpreter implements ScopeWatch {
       const n = this.nodeOf(fn);
       rec.fns.push({ fn, from: n.from, to: n.to });
     }
-    for (const x of [...rec.opSites, ...rec.diags, ...rec.fns]) {
-      if (x.from < lo) lo = x.from;
-      if (x.to > hi) hi = x.to;
+    for (const xs of [rec.opSites, rec.diags, rec.fns]) {
+      for (const x of xs) {
+        if (x.from < lo) lo = x.from;
+        if (x.to > hi) hi = x.to;
+      }
     }
     rec.lo = lo;
     rec.hi = hi;
-    own(this.owners, rec.writes.values(), rec.lineage);
-    own(this.owners, rec.instances.map(([, obj]) => obj), rec.lineage);
+    if (rec.writes.size > 0) own(this.owners, rec.writes.values(), rec.lineage);
+    if (rec.instances.length > 0) own(this.owners, rec.instances.map(([, obj]) => obj), rec.lineage);
     this.lineageIndex.set(rec.lineage, index);
     this.records.push(rec);
     this.replayed.push(false);
