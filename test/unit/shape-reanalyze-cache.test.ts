@@ -414,6 +414,48 @@ x = torch.zeros(nl, cfg.hidden)
       { find: 'layers: int = 2', replace: 'layers: int = 1', expect: { name: 'x', text: 'Tensor[float32] (3, 6)' } },
     ],
   },
+  {
+    name: 'symbolic analysis of code nobody calls (a class never instantiated, uncalled methods of an instance that mutate it)',
+    code: `${HEAD}
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+class Tagger(nn.Module):
+    def __init__(self, vocab, emb, hid, ntags):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, emb)
+        self.lstm = nn.LSTM(emb, hid, batch_first=True, bidirectional=True)
+        self.out = nn.Linear(2 * hid, ntags)
+    def forward(self, x, lengths):
+        B, T = x.shape
+        packed = pack_padded_sequence(self.emb(x), lengths, batch_first=True, enforce_sorted=False)
+        out, (h, c) = self.lstm(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True)
+        return self.out(out)
+class LM(nn.Module):
+    def __init__(self, n, hid):
+        super().__init__()
+        self.hid = hid
+        self.rnn = nn.GRU(n, hid)
+        self.hidden = None
+    def init_hidden(self, bsz):
+        self.hidden = torch.zeros(1, bsz, self.hid)
+        return self.hidden
+    def forward(self, x):
+        out, h = self.rnn(x)
+        return out
+lm = LM(4, 6)
+y = lm(torch.zeros(3, 2, 4))
+z = torch.zeros(5)
+w = y.sum(0)
+`,
+    edits: [
+      { find: 'zeros(5)', replace: 'zeros(7)', expect: { name: 'z', text: 'Tensor[float32] (7,)' }, replayed: 3 },
+      { find: 'nn.Linear(2 * hid, ntags)', replace: 'nn.Linear(2 * hid, vocab)' },
+      { find: 'B, T = x.shape', replace: 'B, T = x.size()' },
+      { find: 'torch.zeros(1, bsz, self.hid)', replace: 'torch.zeros(2, bsz, self.hid)' },
+      { find: 'LM(4, 6)', replace: 'LM(4, 8)', expect: { name: 'w', text: 'Tensor[float32] (2, 8)' } },
+      { find: 'class LM(nn.Module):', replace: 'class LM(nn.Module):\n    size = 3' },
+    ],
+  },
 ];
 
 function applyEdit(text: string, e: Edit): { text: string; change: TextChange; undo: TextChange } {
