@@ -31,6 +31,7 @@ import type { InterpreterHooks } from '../interp/hooks';
 import type { CodeSpan } from '../steps/step';
 import type { Value } from '../interp/values';
 import { describeValue, recordBody, type RecordBody } from './describe';
+import { formatShape } from '../shape/dim';
 import { detectGotchas } from '../diagnostics/gotchas';
 
 export { describeValue, SourceError };
@@ -193,7 +194,7 @@ class AnalysisImpl implements Analysis {
     const lines = this.parsed.lines;
     const bindings = [...this.interpreter.bindings.values()].sort((p, q) => p.from - q.from);
     for (const b of bindings) {
-      if (!b.recorded) continue;
+      if (!b.recorded && !b.speculative) continue;
       let d = this.described.get(b.snapshot) ?? previousDescribed?.get(b.snapshot);
       if (!d) {
         const body = recordBody(b.snapshot);
@@ -205,6 +206,11 @@ class AnalysisImpl implements Analysis {
       const { body, text, label } = d;
       if (!body) continue;
       const span = this.span(b.from, b.to);
+      if (b.speculative) {
+        // code nobody calls: an inlay hint of its symbolic shape, no fixture record
+        if (label) this.inlayHints.push(span.cell !== undefined ? { line: span.line, col: span.endCol, cell: span.cell, label } : { line: span.line, col: span.endCol, label });
+        continue;
+      }
       const shift = this.source.colShift(lines.position(b.from).line);
       const rec = { line: span.line, col: lines.byteColumn(b.from) + shift, name: b.name, ...body, span, text } as ShapeRecord;
       if (span.cell !== undefined) rec.cell = span.cell;
@@ -307,9 +313,10 @@ function inlayLabel(v: Value, described?: string): string | null {
   if (v.k !== 'tensor' && v.k !== 'packed' && v.k !== 'tuple' && v.k !== 'list') return null;
   if (v.k === 'tensor' && !v.shape) return null;
   const d = described ?? describeValue(v);
-  if (v.k === 'tensor') return v.shape ? d.replace(/^Tensor\[\w+\] /, '').replace(/ = .*$/, '') : null;
-  if (v.k === 'packed') return `packed ${d.replace(/^PackedSequence /, '')}`;
-  if (v.k === 'tuple' || v.k === 'list') return d.replace(/Tensor\[float32\] /g, '').replace(/Tensor\[(\w+)\] /g, '$1 ');
+  if (v.k === 'tensor') return v.shape ? d.replace(/^Tensor\[[\w?]+\] /, '').replace(/ = .*$/, '') : null;
+  // batch_sizes unknown (code analysed with symbolic sizes): the data's shape is all there is to show
+  if (v.k === 'packed') return v.batchSizes === null ? `packed ${formatShape(v.data.shape)}` : `packed ${d.replace(/^PackedSequence /, '')}`;
+  if (v.k === 'tuple' || v.k === 'list') return d.replace(/Tensor\[(float32|\?)\] /g, '').replace(/Tensor\[(\w+)\] /g, '$1 ');
   return null;
 }
 

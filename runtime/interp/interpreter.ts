@@ -96,6 +96,9 @@ export interface Binding {
   snapshot: Value;
   /** true for assignment and for-loop targets (what the fixture records), false for parameters etc. */
   recorded: boolean;
+  /** An assignment target in code nobody calls, analysed with symbolic parameters (analyseUncalled): not a record
+   *  (recorded is false), but its shape is shown (hover, inlay hint). */
+  speculative?: boolean;
   executions: number;
 }
 
@@ -2509,7 +2512,10 @@ export class Interpreter implements ScopeWatch {
     }
     for (const k of this.speculativeAt) {
       const b = this.bindings.get(k);
-      if (b) b.recorded = false;
+      if (b && b.recorded) {
+        b.recorded = false;
+        b.speculative = true;
+      }
     }
   }
 
