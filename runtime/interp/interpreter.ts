@@ -232,7 +232,8 @@ export class Interpreter implements ScopeWatch {
 
   // statement reuse (runtime/interp/reuse.ts): records of the top-level statements, for the next analysis
   /** Recording is on for static analysis (no hooks: the run engine's values and RNG streams are never reused)
-   *  unless the caller says no re-analysis will use the records (opts.record false: notebooks, selections). */
+   *  unless the caller says no re-analysis will use the records (opts.record false: notebooks, selections).
+   *  It says nothing else: "static analysis only" behaviour tests !this.opts.hooks, not this. */
   private readonly recording: boolean;
   /** The record of the top-level statement being interpreted. */
   private rec: StatementRecord | null = null;
@@ -727,7 +728,7 @@ export class Interpreter implements ScopeWatch {
     if (groups.length < 2) return; // annotation without value
     const valueNodes = groups.pop()!;
     let value = this.evalCommaList(valueNodes, scope);
-    if (this.recording && groups.length === 1 && valueNodes.length === 1) value = this.refineSizes(groups[0], valueNodes[0], value, scope);
+    if (!this.opts.hooks && groups.length === 1 && valueNodes.length === 1) value = this.refineSizes(groups[0], valueNodes[0], value, scope);
     for (const g of groups) this.assignTargetList(g, value, scope, node);
     // (not groups.flat(): V8's generic flat is slow on this hot path)
     this.recordFinalValues(groups.length === 1 ? groups[0] : ([] as SyntaxNode[]).concat(...groups), scope);
