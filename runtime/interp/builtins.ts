@@ -2,7 +2,7 @@
 // filter, sorted, reversed, sum, max, min, abs, round, list/tuple/dict/set/str/int/float/bool, iter/next, any/all,
 // and the string/list/dict methods data-preparation code uses (split, join, lower, append, extend, items, get…).
 // Results are exact when the inputs are known, of unknown length/value otherwise (never guessed).
-import { ShapeError, type Dim } from '../shape/dim';
+import { ShapeError, symbolic, type Dim } from '../shape/dim';
 import {
   NONE,
   UNKNOWN,
@@ -93,7 +93,7 @@ function lenOf(a: OpArgs, v: Value): Value {
       return m ? a.services.call(m, []) : int(null);
     }
     case 'unknown':
-      return v.name ? int(null, `len(${v.name})`) : int(null);
+      return intFromDim(v.name ? symbolic(`len(${v.name})`) : null);
     default:
       return int(null);
   }

@@ -1,8 +1,8 @@
 // Python operators over abstract values: arithmetic on ints/floats (symbolic sizes stay symbolic: B*2), strings,
 // lists/tuples (+, * repetition), comparisons and membership; tensor operands go to the elementwise op rules
 // (runtime/torch/ops/elementwise.ts) and `@` to matmul (runtime/torch/ops/linalg.ts).
-import { ShapeError } from '../shape/dim';
-import { bool, CHARS_PER_ITEM, float, int, list, str, tensor, unknown, UNKNOWN, type Value } from './values';
+import { ShapeError, symbolic } from '../shape/dim';
+import { bool, CHARS_PER_ITEM, float, int, intFromDim, list, str, tensor, unknown, UNKNOWN, type Value } from './values';
 
 /** Budget items for a string of `n` characters. */
 const chars = (n: number): number => Math.ceil(n / CHARS_PER_ITEM);
@@ -130,7 +130,7 @@ export function unaryOp(_s: OpServices, op: string, v: Value): Value {
     return r && r.k === 'tensor' ? { ...r, dtype: v.dtype } : tensor(v.shape, v.dtype);
   }
   if (v.k === 'int') {
-    if (op === '-') return v.v !== null ? int(-v.v) : v.sym ? int(null, `-${v.sym}`) : int(null);
+    if (op === '-') return v.v !== null ? int(-v.v) : intFromDim(v.sym ? symbolic(`-${v.sym}`) : null);
     if (op === '+') return v;
     if (op === '~') return int(v.v === null ? null : ~v.v);
   }

@@ -41,6 +41,15 @@ export function dimsConflict(a: Dim, b: Dim): boolean {
   return typeof a === 'number' && typeof b === 'number' && a !== b;
 }
 
+/** Longest symbolic dim text kept: a longer expression (a size doubled in a loop, `h = h*b + h` sixty times, grows
+ *  exponentially) becomes unknown, which bounds memory and keeps hovers readable. */
+export const MAX_SYMBOL_CHARS = 64;
+
+/** A symbolic dim from an expression's text, or unknown when the text is too long to be of use. */
+export function symbolic(text: string): Dim {
+  return text.length <= MAX_SYMBOL_CHARS ? text : null;
+}
+
 function symText(d: Dim): string {
   if (typeof d === 'string') return /^[\w.()[\]]+$/.test(d) ? d : `(${d})`;
   return String(d);
@@ -70,7 +79,7 @@ export function dimAdd(a: Dim, b: Dim): Dim {
   if (typeof b === 'number' && b < 0) return dimSub(a, -b);
   // the same size twice: H+H is 2*H
   if (a === b) return dimMul(2, a);
-  return `${symText(a)}+${symText(b)}`;
+  return symbolic(`${symText(a)}+${symText(b)}`);
 }
 
 export function dimSub(a: Dim, b: Dim): Dim {
@@ -78,7 +87,7 @@ export function dimSub(a: Dim, b: Dim): Dim {
   if (a === null || b === null) return null;
   if (b === 0) return a;
   if (a === b) return 0;
-  return `${symText(a)}-${symText(b)}`;
+  return symbolic(`${symText(a)}-${symText(b)}`);
 }
 
 export function dimMul(a: Dim, b: Dim): Dim {
@@ -87,7 +96,7 @@ export function dimMul(a: Dim, b: Dim): Dim {
   if (a === null || b === null) return null;
   if (a === 1) return b;
   if (b === 1) return a;
-  return `${factorText(a)}*${factorText(b)}`;
+  return symbolic(`${factorText(a)}*${factorText(b)}`);
 }
 
 /** Floor division, only when exact knowledge allows it. */
@@ -95,7 +104,7 @@ export function dimFloorDiv(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return b === 0 ? null : Math.floor(a / b);
   if (b === 1) return a;
   if (a === null || b === null) return null;
-  return `${symText(a)}//${symText(b)}`;
+  return symbolic(`${symText(a)}//${symText(b)}`);
 }
 
 /** Product of dims (numel); null when any dim is unknown. */

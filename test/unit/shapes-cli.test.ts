@@ -96,6 +96,10 @@ test('hostile: code that builds huge values ends with a result in a 256 MB heap 
     ["s = 'x' * 1000000\nt = s.replace('', s)\n", /this value would hold/],
     ["s = 'a'\nfor i in range(64):\n    s = s + s\n", null],
     ['l = [1]\nfor i in range(64):\n    l.extend(l)\nd = {i: [0] * 99999 for i in range(99999)}\n', /RNN Lens keeps/],
+    // symbolic sizes in code nobody calls: the size expression doubles each iteration (a 2^60-character text before)
+    ['import torch\nclass M(torch.nn.Module):\n    def __init__(self, a, b):\n        super().__init__()\n        self.a = a\n        self.b = b\n' +
+      '    def forward(self, x):\n        h = self.a\n        for i in range(60):\n            h = h * self.b + h\n        return torch.zeros(h, h).view(-1, self.b)\n', null],
+    ['import torch\ndef f(n):\n    x = torch.zeros(n, 2)\n    for i in range(60):\n        x = torch.cat([x, x + 1], 0)\n        x = x[: x.size(0) - 1]\n    return x\n', null],
   ];
   sources.forEach(([src, note], i) => {
     const r = runCli('shapes', [file(`huge${i}.py`, src)], 60_000, ['--max-old-space-size=256']);
