@@ -30,7 +30,7 @@ import type { ReuseInput } from '../interp/reuse';
 import type { InterpreterHooks } from '../interp/hooks';
 import type { CodeSpan } from '../steps/step';
 import type { Value } from '../interp/values';
-import { describeValue, recordBody, type RecordBody } from './describe';
+import { describeValue, explainSymbols, recordBody, type RecordBody } from './describe';
 import { formatShape } from '../shape/dim';
 import { detectGotchas } from '../diagnostics/gotchas';
 
@@ -287,7 +287,7 @@ class AnalysisImpl implements Analysis {
     if (!hit) return null;
     const names = rnnTupleNames(hit.value);
     const text = `${hit.name}: ${describeValue(hit.value, names)}`;
-    const detail = explainValue(hit.value);
+    const detail = [explainValue(hit.value), explainSymbols(hit.value)].filter((x) => x !== undefined).join(' ') || undefined;
     const info: HoverInfo = { name: hit.name, text, span: this.span(hit.from, hit.to), value: hit.value };
     if (detail) info.detail = detail;
     return info;

@@ -159,3 +159,37 @@ export function describeValue(v: Value, names?: readonly string[], depth = 0): s
       return assertNever(v);
   }
 }
+
+/** The symbolic dims a value shows (tensor shapes, a PackedSequence's data, tuple/list items), in order. */
+function symbolicDims(v: Value, out: Set<string>, depth = 0): void {
+  if (depth > 4 || out.size > 12) return;
+  if (v.k === 'tensor' && v.shape) for (const d of v.shape) if (typeof d === 'string') out.add(d);
+  if (v.k === 'packed') symbolicDims(v.data, out, depth + 1);
+  if ((v.k === 'tuple' || v.k === 'list') && v.items) for (const it of v.items.slice(0, 8)) symbolicDims(it, out, depth + 1);
+}
+
+/** Where the symbolic sizes of a value come from, for the hover: `len(lengths)` is the number of sequences in
+ *  `lengths`, `max(lengths)` the longest of them, a plain name the value the code gives it (a parameter of code the
+ *  file does not call, or a size read with `B, T = x.shape` / `x.size(0)`); undefined when every dim is a number or
+ *  unknown. */
+export function explainSymbols(v: Value): string | undefined {
+  const dims = new Set<string>();
+  symbolicDims(v, dims);
+  if (dims.size === 0) return undefined;
+  const lens: string[] = [];
+  const maxes: string[] = [];
+  const names: string[] = [];
+  for (const d of dims) {
+    for (const atom of d.match(/len\([\w.]+\)|max\([\w.]+\)|[A-Za-z_][\w.]*/g) ?? []) {
+      const inner = /^(len|max)\(([\w.]+)\)$/.exec(atom);
+      if (inner && inner[1] === 'len' && !lens.includes(inner[2])) lens.push(inner[2]);
+      else if (inner && inner[1] === 'max' && !maxes.includes(inner[2])) maxes.push(inner[2]);
+      else if (!inner && !names.includes(atom)) names.push(atom);
+    }
+  }
+  const parts: string[] = [];
+  for (const l of lens) parts.push(`len(${l}) = the number of sequences (batch size) in ${l}`);
+  for (const l of maxes) parts.push(`max(${l}) = the longest length in ${l} (padded time steps)`);
+  if (names.length) parts.push(`${names.join(', ')} = the size${names.length > 1 ? 's' : ''} held by the variable${names.length > 1 ? 's' : ''} of that name (a parameter, or read from a shape)`);
+  return `Symbolic sizes: ${parts.join('; ')}.`;
+}

@@ -773,7 +773,7 @@ export class Interpreter implements ScopeWatch {
       shape[i] = sym;
       scope.set(source.name, tensor(shape, x.dtype, { facts: x.facts, numpy: x.numpy }));
     }
-    return value.k === 'int' ? int(null, sym) : { k: 'unknown', why: value.why, name: sym };
+    return value.k === 'int' ? int(null, sym) : { k: 'unknown', why: `a size, named ${sym}`, name: sym };
   }
 
   /** A name bound twice by one statement (`_, (h, _) = lstm(x)`) holds the last value afterwards: that is what
