@@ -25,7 +25,7 @@ import {
   type NotebookCell,
   type SourceText,
 } from '../python/source';
-import { Interpreter, type InterpreterLimits } from '../interp/interpreter';
+import { Interpreter, type Binding, type InterpreterLimits } from '../interp/interpreter';
 import type { ReuseInput } from '../interp/reuse';
 import type { InterpreterHooks } from '../interp/hooks';
 import type { CodeSpan } from '../steps/step';
@@ -192,9 +192,10 @@ class AnalysisImpl implements Analysis {
 
   private collect(previousDescribed: Map<Value, Described> | undefined): void {
     const lines = this.parsed.lines;
-    const bindings = [...this.interpreter.bindings.values()].sort((p, q) => p.from - q.from);
+    const bindings: Binding[] = [];
+    for (const b of this.interpreter.bindings.values()) if (b.recorded || b.speculative) bindings.push(b);
+    bindings.sort((p, q) => p.from - q.from);
     for (const b of bindings) {
-      if (!b.recorded && !b.speculative) continue;
       let d = this.described.get(b.snapshot) ?? previousDescribed?.get(b.snapshot);
       if (!d) {
         const body = recordBody(b.snapshot);

@@ -207,8 +207,9 @@ function reshapeGotcha(call: SyntaxNode, text: string, interp: Interpreter, out:
   const callee = call.firstChild;
   const prop = callee?.name === 'MemberExpression' ? childNamed(callee, 'PropertyName') : null;
   const method = prop ? text.slice(prop.from, prop.to) : '';
+  if (method !== 'view' && method !== 'reshape') return;
   const argList = childNamed(call, 'ArgList');
-  if ((method === 'view' || method === 'reshape') && callee && argList) {
+  if (callee && argList) {
     const argNodes: SyntaxNode[] = [];
     for (let c = argList.firstChild; c; c = c.nextSibling) if (!['(', ')', ','].includes(c.name)) argNodes.push(c);
     const argTexts = argNodes.map((n) => text.slice(n.from, n.to));

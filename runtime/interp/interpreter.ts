@@ -160,6 +160,9 @@ function mutatesReceiver(op: string): boolean {
 /** Reductions kept as op sites (with rnn.* and nn.LSTM/GRU/RNN/Embedding ops): see recordOps. */
 const KEPT_REDUCTION_SITES = new Set(['Tensor.mean', 'Tensor.sum', 'Tensor.max', 'torch.mean', 'torch.sum', 'torch.max']);
 
+/** Bracket tokens of list/tuple/set/dict displays. */
+const BRACKETS = new Set(['(', ')', '[', ']', '{', '}']);
+
 /** In-place methods that change the receiver's shape (the others keep it and write into it). */
 const SHAPE_CHANGING_IN_PLACE = new Set([
   'Tensor.transpose_', 'Tensor.swapaxes_', 'Tensor.swapdims_', 'Tensor.t_', 'Tensor.squeeze_', 'Tensor.unsqueeze_',
@@ -1645,7 +1648,7 @@ export class Interpreter implements ScopeWatch {
 
   private evalSequence(node: SyntaxNode, scope: Scope, kind: 'list' | 'tuple'): Value {
     const inner: SyntaxNode[] = [];
-    for (let c = fc(node); c; c = nx(c)) if (!['(', ')', '[', ']', '{', '}'].includes(c.name)) inner.push(c);
+    for (let c = fc(node); c; c = nx(c)) if (!BRACKETS.has(c.name)) inner.push(c);
     const items: Value[] = [];
     for (const e of this.splitStarred(inner)) {
       const v = this.eval(e.node, scope);
@@ -1791,7 +1794,8 @@ export class Interpreter implements ScopeWatch {
     const left = kids[0];
     const right = kids[kids.length - 1];
     if (!left || !right || left === right) return UNKNOWN;
-    const opText = kids
+    // one operator token (`a + b`) or two (`not in`, `is not`)
+    const opText = kids.length === 3 ? this.t(kids[1]) : kids
       .slice(1, -1)
       .map((k) => this.t(k))
       .join(' ');
