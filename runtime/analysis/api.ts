@@ -266,8 +266,12 @@ class AnalysisImpl implements Analysis {
     if (node.name !== 'VariableName' && node.name !== 'PropertyName') node = this.parsed.tree.resolveInner(off, -1);
     if (node.name !== 'VariableName') {
       if (node.name === 'PropertyName' && node.parent) {
-        // an attribute: the value of the whole member expression `self.lstm`, if it was evaluated as a use
-        return null;
+        // an attribute of an object in code nobody calls (`self.lstm` in a speculative forward): `self.lstm: nn.LSTM(…)`
+        const m = this.interpreter.memberUses.get(node.from);
+        const objNode = node.parent.firstChild;
+        if (!m || !objNode || objNode.name === 'CallExpression') return null;
+        const obj = this.parsed.text.slice(objNode.from, objNode.to);
+        return { from: node.from, to: node.to, name: obj.length <= 40 && !obj.includes('\n') ? `${obj}.${this.parsed.text.slice(node.from, node.to)}` : this.parsed.text.slice(node.from, node.to), value: m.value };
       }
       return null;
     }

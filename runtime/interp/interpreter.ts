@@ -191,6 +191,9 @@ export class Interpreter implements ScopeWatch {
   readonly bindings = new Map<number, Binding>();
   /** Values of Name occurrences in load position (hover on any use), joined over executions. */
   readonly uses = new Map<number, { to: number; value: Value }>();
+  /** In code nobody calls (analyseUncalled, which runs after the statements and is never replayed): values of
+   *  attributes of user objects read or assigned (`self.lstm`), by the attribute name's position, for hovers. */
+  readonly memberUses = new Map<number, { to: number; value: Value }>();
   readonly diagnostics: InterpDiagnostic[] = [];
   readonly opSites: OpSite[] = [];
   readonly limits: InterpreterLimits;
@@ -737,6 +740,12 @@ export class Interpreter implements ScopeWatch {
     this.recordFinalValues(groups.length === 1 ? groups[0] : ([] as SyntaxNode[]).concat(...groups), scope);
   }
 
+  /** (Code nobody calls) the value of `obj.name` at the attribute name, joined over executions. */
+  private noteMemberUse(prop: SyntaxNode, v: Value): void {
+    const prev = this.memberUses.get(prop.from);
+    this.memberUses.set(prop.from, { to: prop.to, value: prev && prev.value !== v ? join(prev.value, v) : v });
+  }
+
   /** Sound refinements from how the code reads sizes (static analysis only, where the value is not known):
    *  - `B, T = x.shape` / `x.size()`: unpacking into n names proves x has rank n; an x of unknown rank becomes a
    *    tensor (B, T), and its unknown dims are named after the targets (B, T; `_` stays unknown);
@@ -900,6 +909,7 @@ export class Interpreter implements ScopeWatch {
         const prop = childNamed(target, 'PropertyName');
         if (prop && !childNamed(target, '[')) {
           this.setAttr(objV, this.t(prop), value, target);
+          if (this.speculative > 0 && objV.k === 'object') this.noteMemberUse(prop, value);
         } else {
           const idx = this.evalSubscript(target, scope);
           this.setItem(objV, idx, value, target);
@@ -1881,7 +1891,9 @@ export class Interpreter implements ScopeWatch {
       return indexed;
     }
     if (!prop) return UNKNOWN;
-    return this.getAttr(obj, this.t(prop), node);
+    const v = this.getAttr(obj, this.t(prop), node);
+    if (this.speculative > 0 && obj.k === 'object') this.noteMemberUse(prop, v);
+    return v;
   }
 
   /** The index inside `x[...]`: one value, or a tuple of values; slices become opaque 'slice' values. */

@@ -43,6 +43,10 @@ test('a class nobody instantiates: symbolic hovers and inlay hints, no fixture r
     a.hoverAt(17, 8)?.detail,
     'Symbolic sizes: len(lengths) = the number of sequences (batch size) in lengths; max(lengths) = the longest length in lengths (padded time steps); ntags = the size held by the variable of that name (a parameter, or read from a shape).',
   );
+  // attributes of the speculative instance, where they are set and where they are read
+  assert.equal(a.hoverAt(9, 14)?.text, 'self.lstm: nn.LSTM(input_size=emb, hidden_size=hid, batch_first=True, bidirectional=True)');
+  assert.equal(a.hoverAt(10, 14)?.text, 'self.out: nn.Linear(in_features=2*hid, out_features=ntags)');
+  assert.equal(a.hoverAt(13, 18)?.text, 'self.emb: nn.Embedding(num_embeddings=vocab, embedding_dim=emb)');
   assert.deepEqual(a.records, []);
   assert.deepEqual(a.diagnostics, []);
   assert.deepEqual(

@@ -3,7 +3,7 @@
 // (enforce_sorted=False sorts lengths descending with torch.sort, whose exact tie order runtime/torch/sort.ts
 // reproduces). Validation with PyTorch's messages (unsorted lengths, zero
 // lengths, len(lengths) ≠ batch size, total_length too small).
-import { ShapeError, type Dim } from '../../shape/dim';
+import { ShapeError, symbolic, type Dim } from '../../shape/dim';
 import { int, list, tensor, tuple, type PackedValueA, type TensorValueA, type Value } from '../../interp/values';
 import { boolArg, dimArg, intArg, withData } from './common';
 import { sortOrder } from './reduction';
@@ -15,7 +15,7 @@ import { OpArgs, type OpRegistry } from './registry';
 function lengthsOf(a: OpArgs, v: Value | undefined): { dims: Dim[] | null; count: Dim; max?: Dim } {
   if (!v) return { dims: null, count: null };
   // lengths the code names (an open parameter `lengths`): B = len(lengths) sequences of at most T = max(lengths)
-  if (v.k === 'unknown' && v.name) return { dims: null, count: `len(${v.name})`, max: `max(${v.name})` };
+  if (v.k === 'unknown' && v.name) return { dims: null, count: symbolic(`len(${v.name})`), max: symbolic(`max(${v.name})`) };
   if (v.k === 'tensor') {
     if (v.dtype && v.dtype !== 'int64' && v.dtype !== 'int32' && v.dtype !== 'float32' && v.dtype !== 'float64' && v.dtype !== 'uint8') {
       return { dims: null, count: v.shape?.[0] ?? null };
