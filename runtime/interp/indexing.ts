@@ -175,8 +175,12 @@ export function setIndexValue(
       }
       const old = obj.entries.get(k);
       if (weak && !old) {
-        // a key added on a path that may not run: the dict's contents are no longer certain
-        obj.entries.set(k, [idx, value]);
+        // a key added on a path that may not run: which keys the dict holds is no longer known (len, keys(),
+        // values() would otherwise count it for sure)
+        let e: Value = value;
+        for (const [, [, v]] of obj.entries) e = join(e, v);
+        obj.entries = null;
+        obj.elem = e;
         return;
       }
       obj.entries.set(k, [idx, weak && old ? join(old[1], value) : value]);

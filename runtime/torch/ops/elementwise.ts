@@ -7,6 +7,7 @@ import type { DType } from '../../tensor/tensor';
 import { tensor, type TensorValueA, type Value } from '../../interp/values';
 import { broadcastData, dtypeOf, isFloatDtype, knownShape, numArg, promote, scalarTensorData, intArg, withData, MAX_DATA } from './common';
 import type { OpArgs, OpRegistry } from './registry';
+import { nonzeroTuple } from './indexing';
 
 type Operand = { shape: Shape; dtype: DType | null; kind: 'tensor' | 'zerodim' | 'scalar'; value: TensorValueA | null; num: number | null };
 
@@ -177,6 +178,8 @@ export function register(reg: OpRegistry): void {
     const c = a.get(0, 'condition');
     const x = a.get(1, 'input');
     const y = a.get(2, 'other');
+    // torch.where(condition) alone is nonzero(condition, as_tuple=True)
+    if (x === undefined && y === undefined) return nonzeroTuple(c);
     if (!c || c.k !== 'tensor') return tensor(null, null);
     if (!x || !y) return tensor(null, 'int64');
     const s1 = tensorBinary('+', x, y);

@@ -3,7 +3,7 @@
 // when the tensor and indices are known; plus index_select/gather/take_along_dim and item assignment.
 import { ShapeError, broadcastShapes, normalizeDimIndex, type Dim, type Shape } from '../../shape/dim';
 import { Tensor } from '../../tensor/tensor';
-import { dimOf, int, tensor, type TensorValueA, type Value } from '../../interp/values';
+import { UNKNOWN, dimOf, int, tensor, tuple, type TensorValueA, type Value } from '../../interp/values';
 import { MAX_DATA, intArg } from './common';
 import type { OpRegistry } from './registry';
 
@@ -343,9 +343,20 @@ export function register(reg: OpRegistry): void {
   });
   reg.fnAndMethod(['nonzero'], (a) => {
     const x = a.get(0, 'input');
+    const asTuple = a.get(-1, 'as_tuple');
+    if (asTuple && (asTuple.k !== 'bool' || asTuple.v === null)) return UNKNOWN;
+    if (asTuple && asTuple.v) return nonzeroTuple(x);
     if (!x || x.k !== 'tensor' || !x.shape) return tensor(null, 'int64');
     const cnt = x.data ? x.data.toArray().filter((v) => v !== 0).length : null;
     return tensor([cnt, x.shape.length], 'int64');
   });
   reg.def('Tensor.__getitem__', (a) => (a.self && a.self.k === 'tensor' ? tensorIndex(a.self, a.args[0] ?? int(0)) : tensor(null, null)));
+}
+
+/** nonzero(x, as_tuple=True) and torch.where(condition): one 1-D index tensor per dim of x (one for a 0-d x), all
+ *  as long as the count of nonzero elements (known from known values). */
+export function nonzeroTuple(x: Value | undefined): Value {
+  if (!x || x.k !== 'tensor' || !x.shape) return UNKNOWN;
+  const cnt = x.data ? x.data.toArray().filter((v) => v !== 0).length : null;
+  return tuple(Array.from({ length: Math.max(1, x.shape.length) }, () => tensor([cnt], 'int64')));
 }

@@ -169,6 +169,14 @@ export function register(reg: OpRegistry): void {
     return t.k === 'tensor' ? tensor(t.shape, 'float64', { numpy: true }) : t;
   });
   reg.def(['np.random.seed'], () => ({ k: 'none' }));
+  // np.random.permutation(n): the n indices in an unknown order; of an array: its rows shuffled (same shape)
+  reg.def('np.random.permutation', (a) => {
+    const x = a.get(0, 'x');
+    if (!x) return { k: 'unknown' };
+    if (x.k === 'tensor') return tensor(x.shape, x.dtype, { numpy: true });
+    if (x.k === 'int') return tensor([dimOf(x)], 'int64', { numpy: true });
+    return { k: 'unknown' };
+  });
   reg.def('np.random.choice', (a) => (a.get(1, 'size') ? sizeFrom(a, a.get(1, 'size')) : { k: 'unknown' }));
   reg.def('np.arange', (a) => {
     const n = a.args.length === 1 ? dimOf(a.args[0]) : null;

@@ -392,8 +392,25 @@ export function register(reg: OpRegistry): void {
   reg.fnAndMethod(['repeat_interleave'], (a) => {
     const x = self(a);
     if (!x) return tensor(null, null);
-    const r = intArg(a.get(1, 'repeats'));
+    const rV = a.get(1, 'repeats');
     const dV = a.get(2, 'dim');
+    // repeat_interleave(repeats) alone: each index repeated repeats[i] times
+    if (rV === undefined) return tensor([x.data && x.shape && x.shape.length === 1 ? x.data.toArray().reduce((p, q) => p + q, 0) : null], 'int64');
+    if (rV.k === 'tensor') {
+      // a tensor of repeats (one per element of the flattened input or of dim, or a single one): the new size is
+      // their sum, known from known values
+      const reps = rV.data && rV.shape && rV.shape.length <= 1 ? rV.data.toArray() : null;
+      if (x.shape === null) return tensor(null, x.dtype);
+      const noDim = dV === undefined || dV.k === 'none';
+      const d = noDim ? 0 : intArg(dV);
+      if (d === null) return tensor(null, x.dtype);
+      const base: Dim[] = noDim ? [dimProduct(x.shape)] : [...x.shape];
+      const i = noDim ? 0 : normalizeDimIndex(d, x.shape.length);
+      const cur = base[i];
+      base[i] = reps === null ? null : reps.length === 1 ? (typeof cur === 'number' ? cur * reps[0] : null) : cur === reps.length ? reps.reduce((p, q) => p + q, 0) : null;
+      return tensor(base, x.dtype);
+    }
+    const r = intArg(rV);
     if (x.shape === null || r === null) return tensor(null, x.dtype);
     if (dV === undefined || dV.k === 'none') {
       const n = dimProduct(x.shape);
