@@ -47,6 +47,7 @@ import { OpArgs, type OpRegistry, type OpServices } from '../torch/ops/registry'
 import { allOps } from '../torch/ops/index';
 import { dataLoaderBatches } from '../torch/ops/data';
 import { findMethod } from './builtins';
+import { RNG_VAR, drawFrom, rngEffect, seededStream } from '../torch/ops/rng-stream';
 import { canonicalName, moduleAttr, nnIsInstance, nnModuleAttr, objectModuleMethod, tensorAttr, packedAttr } from '../torch/ops/attributes';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { indexValue, setIndexValue } from './indexing';
@@ -221,6 +222,11 @@ export class Interpreter implements ScopeWatch {
   private loopJumps: LoopJumps | null = null;
   /** Function definitions (by start offset) whose body yields: calling them makes a generator. */
   private readonly generatorFns = new Map<number, boolean>();
+  /** The module scope (holds torch's global random stream, see runtime/torch/ops/rng-stream.ts). */
+  private moduleScope: Scope | null = null;
+  /** >0 while an op rule calls back into user code (collate_fn, Sequential members, a DataLoader's first batch) or a
+   *  generator body runs eagerly: what happens there is not in PyTorch's order, so it draws no exact random values. */
+  private outOfOrder = 0;
   /** >0 while analysing a function nobody called (analyseUncalled): its ops are not part of the program's run. */
   private speculative = 0;
   /** Positions of bindings and uses first made by speculative analysis: only those are joined with further
@@ -277,6 +283,7 @@ export class Interpreter implements ScopeWatch {
     const stmts = this.statements(this.parsed.tree.topNode);
     if (!this.recording) {
       const module = new Scope('module', null);
+      this.moduleScope = module;
       module.vars.set('__name__', str('__main__'));
       this.execBlock(stmts, module);
       this.analyseUncalled();
@@ -286,6 +293,7 @@ export class Interpreter implements ScopeWatch {
     const prev = this.opts.reuse && !this.opts.reuse.state.consumed ? this.opts.reuse : null;
     if (prev) prev.state.consumed = true;
     const module = prev ? prev.state.module : new Scope('module', null);
+    this.moduleScope = module;
     if (prev) this.owners = prev.state.owners;
     module.vars.clear();
     module.globalNames.clear();
@@ -2163,6 +2171,7 @@ export class Interpreter implements ScopeWatch {
         }
         const call = this.classMember(callee.cls, '__call__');
         if (call && call.k === 'func') return this.callFunction(call, [callee, ...args], kwargs, node);
+        this.followRng('<call of an unknown value>', undefined, args, kwargs, UNKNOWN, false);
         return unknown(`calling a ${callee.cls.name} object`);
       }
       case 'opaque':
@@ -2172,6 +2181,7 @@ export class Interpreter implements ScopeWatch {
         }
         return this.callBuiltin(`${callee.cls}.__call__`, callee, args, kwargs, node);
       default:
+        this.followRng('<call of an unknown value>', undefined, args, kwargs, UNKNOWN, false);
         return unknown('call of an unknown value');
     }
   }
@@ -2252,11 +2262,13 @@ export class Interpreter implements ScopeWatch {
     if (!rule) {
       const hooks = this.opts.hooks;
       const result = unknown(`${name.replace(/^Tensor\./, 'Tensor.')} is not modelled`);
+      this.followRng(name, self, args, kwargs, result, false);
       if (hooks?.afterOp) hooks.afterOp(this.opCall(name, self, args, kwargs, node), result);
       return result;
     }
     let result: Value;
     const inPlaceOn = self && self.k === 'tensor' && isInPlaceTensorMethod(name) ? { op: name, t: self, shape: self.shape, data: self.data } : null;
+    this.outOfOrder++;
     try {
       result = rule(new OpArgs(name, args, kwargs, this.opServices(node), self));
     } catch (e) {
@@ -2270,7 +2282,10 @@ export class Interpreter implements ScopeWatch {
         return unknown(`${name} could not be analysed`);
       }
       throw e;
+    } finally {
+      this.outOfOrder--;
     }
+    result = this.followRng(name, self, args, kwargs, result, true);
     const hooks = this.opts.hooks;
     const keepSite = this.recordOps(name);
     if (hooks?.overrideOp || hooks?.afterOp) {
@@ -2281,6 +2296,31 @@ export class Interpreter implements ScopeWatch {
     if (keepSite) this.opSites.push({ op: name, from: node.from, to: node.to, self, args, kwargs, result });
     if (inPlaceOn) return this.applyInPlace(inPlaceOn, result);
     return result;
+  }
+
+  /** (Static analysis) torch's global random stream through op `name` (runtime/torch/ops/rng-stream.ts): seeded by
+   *  a certain manual_seed, advanced by draws of known size on the certain path (randint/randperm get their values),
+   *  unknown after anything else that may draw. Returns the result, with values when the draw is exact. */
+  private followRng(name: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, result: Value, known: boolean): Value {
+    const module = this.moduleScope;
+    if (this.opts.hooks || this.speculative > 0 || !module) return result;
+    const eff = rngEffect(name, self, args, kwargs, result, known);
+    if (eff.kind === 'none') return result;
+    const certain = this.uncertain === 0 && !this.exhausted && this.outOfOrder === 0;
+    if (eff.kind === 'seed') {
+      module.vars.set(RNG_VAR, eff.seed !== null && certain ? seededStream(eff.seed) : UNKNOWN);
+      if (module.watch) module.watch.write(RNG_VAR);
+      return result;
+    }
+    const cur = module.lookup(RNG_VAR);
+    if (!cur || cur.k === 'unknown') return result;
+    const drawn = eff.kind === 'draw' && certain ? drawFrom(cur, eff.step) : null;
+    module.vars.set(RNG_VAR, drawn ? drawn.stream : UNKNOWN);
+    if (module.watch) module.watch.write(RNG_VAR);
+    if (!drawn || eff.kind !== 'draw' || !eff.attach || result.k !== 'tensor' || drawn.out.dtype !== result.dtype) return result;
+    const shape = result.shape;
+    if (!shape || shape.length !== drawn.out.shape.length || shape.some((d, i) => d !== drawn.out.shape[i])) return result;
+    return { ...result, data: drawn.out };
   }
 
   /** `x.fill_(…)`, `x.transpose_(…)`, `x.add_(…)`: the receiver becomes the result (shape and data, its own dtype)
@@ -2416,11 +2456,13 @@ export class Interpreter implements ScopeWatch {
     if (this.exhausted) return unknown('analysis budget exhausted');
     if (this.callDepth >= this.limits.maxCallDepth) {
       this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', `call depth limit (${this.limits.maxCallDepth}) reached in ${fn.name}(): result unknown (recursion?)`);
+      this.followRng('<skipped call>', undefined, args, kwargs, UNKNOWN, false);
       return unknown('call depth limit reached');
     }
     // recursion on the same abstract arguments (e.g. repackage_hidden(h) over the items of an unknown h) can only
     // repeat itself: its result is unknown, and no limit was hit
     if (this.activeCalls.some((c) => c.fn === fn && sameArgs(c.args, args) && sameKwargs(c.kwargs, kwargs))) {
+      this.followRng('<skipped call>', undefined, args, kwargs, UNKNOWN, false);
       return unknown(`recursive call of ${fn.name}() with the same unknown arguments`);
     }
     const scope = new Scope('function', fn.closure as Scope);
@@ -2436,7 +2478,13 @@ export class Interpreter implements ScopeWatch {
         return bodyExpr ? this.eval(bodyExpr, scope) : UNKNOWN;
       }
       if (this.isGenerator(fnNode)) this.frame.yields = { items: [], uncertain: false, base: this.uncertain };
-      const comp = this.execBlock(this.bodyOf(fnNode), scope);
+      if (this.frame.yields) this.outOfOrder++;
+      let comp: Completion;
+      try {
+        comp = this.execBlock(this.bodyOf(fnNode), scope);
+      } finally {
+        if (this.frame.yields) this.outOfOrder--;
+      }
       const g = this.frame.yields;
       if (g) {
         // a generator: its values, made eagerly (the order of side effects between it and its consumer is lost)

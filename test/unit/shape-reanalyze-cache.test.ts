@@ -456,6 +456,24 @@ w = y.sum(0)
       { find: 'class LM(nn.Module):', replace: 'class LM(nn.Module):\n    size = 3' },
     ],
   },
+  {
+    // torch's global random stream is a module variable: draws before a replayed statement change what it draws
+    // (values from PyTorch 1.13: seed 3 + randn(2, 2) -> randint 7; randn(2, 3) -> 2; seed 4 -> 7)
+    name: 'a seeded random stream whose earlier draws are edited',
+    code: `${HEAD}
+torch.manual_seed(3)
+a = torch.randn(2, 2)
+pad = torch.ones(5)
+n = torch.randint(2, 9, (1,))
+z = torch.zeros(int(n))
+u = torch.ones(3)
+`,
+    edits: [
+      { find: 'ones(5)', replace: 'ones(6)', expect: { name: 'z', text: 'Tensor[float32] (7,)' } },
+      { find: 'randn(2, 2)', replace: 'randn(2, 3)', expect: { name: 'z', text: 'Tensor[float32] (2,)' } },
+      { find: 'manual_seed(3)', replace: 'manual_seed(4)', expect: { name: 'z', text: 'Tensor[float32] (7,)' } },
+    ],
+  },
 ];
 
 function applyEdit(text: string, e: Edit): { text: string; change: TextChange; undo: TextChange } {
