@@ -667,6 +667,7 @@ export class Interpreter implements ScopeWatch {
         return 'normal';
       case 'ScopeStatement': {
         if (fc(node)?.name === 'global') for (const n of childrenNamed(node, 'VariableName')) scope.globalNames.add(this.t(n));
+        if (fc(node)?.name === 'nonlocal') for (const n of childrenNamed(node, 'VariableName')) scope.nonlocalNames.add(this.t(n));
         return 'normal';
       }
       case 'StatementGroup':

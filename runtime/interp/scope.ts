@@ -16,6 +16,8 @@ export interface ScopeWatch {
 export class Scope {
   readonly vars = new Map<string, Value>();
   readonly globalNames = new Set<string>();
+  /** `nonlocal x`: assignments go to the nearest enclosing function scope that has x. */
+  readonly nonlocalNames = new Set<string>();
   watch: ScopeWatch | null = null;
   constructor(
     readonly kind: ScopeKind,
@@ -44,9 +46,15 @@ export class Scope {
   }
 
   set(name: string, v: Value): void {
-    const target = this.globalNames.has(name) ? this.module() : this;
+    const target = this.globalNames.has(name) ? this.module() : this.nonlocalNames.has(name) ? this.enclosingWith(name) : this;
     target.vars.set(name, v);
     if (target.watch) target.watch.write(name);
+  }
+
+  /** The nearest enclosing function scope holding `name` (this scope when none does). */
+  private enclosingWith(name: string): Scope {
+    for (let s = this.parent; s; s = s.parent) if (s.kind === 'function' && s.vars.has(name)) return s;
+    return this;
   }
 
   snapshot(): Map<string, Value> {

@@ -253,6 +253,13 @@ function splitLike(a: OpArgs, mode: 'split' | 'chunk' | 'unbind' | 'tensor_split
 }
 
 export function register(reg: OpRegistry): void {
+  // torch.Size(iterable of ints): a tuple of sizes
+  reg.def('torch.Size', (a) => {
+    const v = a.get(0, 'sizes');
+    if (!v) return { k: 'tuple', items: [], isSize: true };
+    const items = a.services.items(v);
+    return items ? { k: 'tuple', items: [...items], isSize: true } : { k: 'tuple', items: null, elem: int(null), isSize: true };
+  });
   reg.def('Tensor.size', (a) => {
     const x = a.self;
     if (!x || x.k !== 'tensor') return int(null);
