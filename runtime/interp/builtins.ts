@@ -26,6 +26,7 @@ import {
 } from './values';
 import { keyText } from './pyutil';
 import { tensorBinary } from '../torch/ops/elementwise';
+import { RE_FLAGS, reFindall, reFinds, reSplit, reSub, unicodeCategory, unicodeNormalize } from './regex';
 import type { OpArgs, OpRegistry } from '../torch/ops/registry';
 
 
@@ -786,6 +787,68 @@ export function register(reg: OpRegistry): void {
   // random / math: values unknown (random) or computed (math), types known
   reg.def(['random.randint', 'random.randrange', 'random.getrandbits'], () => int(null));
   reg.def(['random.random', 'random.uniform', 'random.gauss', 'random.normalvariate'], () => float(null));
+  // re / unicodedata over known strings (runtime/interp/regex.ts); a Pattern from re.compile carries its source
+  const reArgs = (a: OpArgs, names: string[]): { pattern: string; flags: number; rest: Value[] } | null => {
+    let pat = a.self ?? a.get(0, 'pattern');
+    let flagsV = a.kwargs.get('flags');
+    const offset = a.self ? 0 : 1;
+    if (pat && pat.k === 'opaque' && pat.cls === 're.Pattern') {
+      flagsV = pat.attrs.get('flags');
+      pat = pat.attrs.get('pattern');
+    }
+    if (!pat || pat.k !== 'str' || pat.v === null) return null;
+    const flags = flagsV === undefined ? 0 : reFlag(flagsV);
+    if (flags === null) return null;
+    return { pattern: pat.v, flags, rest: names.map((n, i) => a.get(offset + i, n) ?? NONE) };
+  };
+  const strOf = (v: Value): string | null => (v.k === 'str' ? v.v : null);
+  reg.def(['re.compile'], (a) => {
+    const pat = a.get(0, 'pattern');
+    const fl = a.get(1, 'flags');
+    return { k: 'opaque', cls: 're.Pattern', attrs: new Map<string, Value>([['pattern', pat ?? UNKNOWN], ['flags', fl ?? int(0)]]) };
+  });
+  reg.def(['re.sub', 're.Pattern.sub'], (a) => {
+    const r = reArgs(a, ['repl', 'string', 'count']);
+    if (!r) return str(null);
+    const [repl, text, countV] = r.rest;
+    const count = countV.k === 'none' ? 0 : countV.k === 'int' ? countV.v : null;
+    const rs = strOf(repl);
+    const ts = strOf(text);
+    return str(rs === null || ts === null || count === null ? null : reSub(r.pattern, rs, ts, count, r.flags));
+  });
+  reg.def(['re.findall', 're.Pattern.findall'], (a) => {
+    const r = reArgs(a, ['string']);
+    const ts = r ? strOf(r.rest[0]) : null;
+    const found = r && ts !== null ? reFindall(r.pattern, ts, r.flags) : null;
+    if (!found || !a.services.allow(found.length)) return { k: 'list', items: null, elem: str(null) };
+    return list(found.map((m) => (typeof m === 'string' ? str(m) : tuple(m.map((g) => str(g))))));
+  });
+  reg.def(['re.split', 're.Pattern.split'], (a) => {
+    const r = reArgs(a, ['string', 'maxsplit']);
+    const ts = r ? strOf(r.rest[0]) : null;
+    const maxV = r ? r.rest[1] : NONE;
+    const max = maxV.k === 'none' ? 0 : maxV.k === 'int' ? maxV.v : null;
+    const parts = r && ts !== null && max !== null ? reSplit(r.pattern, ts, max, r.flags) : null;
+    if (!parts || !a.services.allow(parts.length)) return { k: 'list', items: null, elem: str(null) };
+    return list(parts.map((p) => str(p)));
+  });
+  for (const kind of ['match', 'search', 'fullmatch'] as const) {
+    reg.def([`re.${kind}`, `re.Pattern.${kind}`], (a) => {
+      const r = reArgs(a, ['string']);
+      const ts = r ? strOf(r.rest[0]) : null;
+      const hit = r && ts !== null ? reFinds(kind, r.pattern, ts, r.flags) : null;
+      return hit === null ? UNKNOWN : hit ? { k: 'opaque', cls: 're.Match', attrs: new Map() } : NONE;
+    });
+  }
+  reg.def('unicodedata.normalize', (a) => {
+    const form = a.get(0, 'form');
+    const s = a.get(1, 'unistr');
+    return str(form && form.k === 'str' && form.v !== null && s && s.k === 'str' && s.v !== null ? unicodeNormalize(form.v, s.v) : null);
+  });
+  reg.def('unicodedata.category', (a) => {
+    const c = a.get(0, 'chr');
+    return str(c && c.k === 'str' && c.v !== null ? unicodeCategory(c.v) : null);
+  });
   reg.def('random.seed', () => NONE);
   // random.shuffle(x) / np.random.shuffle(x): the same items (rows) in an order the engine cannot know, so every
   // position holds one of them (their join) and known values are dropped
@@ -837,4 +900,11 @@ function truthyLocal(v: Value): boolean | null {
     default:
       return null;
   }
+}
+
+/** A re flags argument: an int, re.IGNORECASE-style constants, or their | (null when not known). */
+function reFlag(v: Value): number | null {
+  if (v.k === 'int') return v.v;
+  if (v.k === 'builtin' && v.name.startsWith('re.') && !v.self) return RE_FLAGS[v.name.slice(3)] ?? null;
+  return null;
 }

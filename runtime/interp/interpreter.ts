@@ -2534,6 +2534,11 @@ export class Interpreter implements ScopeWatch {
         } else if (k.name === '*') pos = Math.max(pos, args.length);
         continue;
       }
+      // `= default`: the default expression (a bare name such as PAD_token is a VariableName too) is no parameter
+      if (k.name === 'AssignOp') {
+        i++;
+        continue;
+      }
       if (k.name !== 'VariableName') continue;
       const name = this.t(k);
       let v: Value | undefined;

@@ -30,7 +30,7 @@ const NAMESPACES = new Set([
   'numpy', 'numpy.random', 'torch.nn.modules', 'torch.optim.lr_scheduler', 'torch.distributions', 'torch.linalg',
   'torch.utils.data.dataloader', 'torch.nn.modules.rnn', 'torch.jit', 'torch.onnx', 'torch.testing', 'torch.special',
   'torch.utils.data.dataset', 'os', 'os.path', 'sys', 'random', 'math', 'collections', 'itertools', 'functools',
-  'tqdm', 'matplotlib', 'matplotlib.pyplot', 'time', 'json', 're', 'string', 'typing', 'pickle', 'logging',
+  'tqdm', 'matplotlib', 'matplotlib.pyplot', 'time', 'json', 're', 'string', 'typing', 'pickle', 'logging', 'unicodedata',
   ...NN_SUBMODULES.map((m) => `torch.nn.modules.${m}`),
 ]);
 
