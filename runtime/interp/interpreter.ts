@@ -660,7 +660,10 @@ export class Interpreter implements ScopeWatch {
         return 'raise';
       case 'AssertStatement': {
         const e = nx(fc(node));
-        if (e) this.eval(e, scope);
+        if (e) {
+          this.eval(e, scope);
+          this.refineByAssert(e, scope);
+        }
         return 'normal';
       }
       case 'DeleteStatement':
@@ -1397,7 +1400,8 @@ export class Interpreter implements ScopeWatch {
     if (!cond || !bodyNode) return 'normal';
     const body = this.statements(bodyNode);
     const cap = this.exhausted ? 1 : this.limits.maxLoopIterations;
-    return this.withLoopJumps(scope, (jumps) => {
+    const filling = this.fillLoop(cond, bodyNode, body, scope);
+    const comp = this.withLoopJumps(scope, (jumps) => {
       const step = (): Completion => {
         const comp = this.execBlock(body, scope);
         this.endIteration(scope, jumps);
@@ -1417,6 +1421,83 @@ export class Interpreter implements ScopeWatch {
         return step();
       }, scope);
     });
+    if (filling && comp === 'normal') this.finishFillLoop(filling, cond, scope);
+    return comp;
+  }
+
+  /** `assert len(x) == n` (or `n == len(x)`, x.size(0) / x.shape[0]): past it, x's first dim (a tensor's, a list's
+   *  length) is n — the program would have stopped otherwise. */
+  private refineByAssert(e: SyntaxNode, scope: Scope): void {
+    if (e.name !== 'BinaryExpression') return;
+    const kids = childList(e);
+    if (kids.length !== 3 || this.t(kids[1]) !== '==') return;
+    for (const [sideNode, otherNode] of [[kids[0], kids[2]], [kids[2], kids[0]]]) {
+      const m = /^(?:len\((\w+)\)|(\w+)\.size\(0\)|(\w+)\.shape\[0\])$/.exec(this.t(sideNode).replace(/\s+/g, ''));
+      if (!m) continue;
+      const name = m[1] ?? m[2] ?? m[3];
+      const other = this.eval(otherNode, scope);
+      const n = other.k === 'int' ? other.v : null;
+      const v = scope.lookup(name);
+      if (n === null || n < 0 || !v) return;
+      if (v.k === 'tensor' && v.shape && v.shape.length > 0 && v.shape[0] === null) {
+        this.noteMutation(v);
+        v.shape = [n, ...v.shape.slice(1)];
+      } else if (m[1] && v.k === 'list' && v.items === null && (v.len === null || v.len === undefined)) {
+        this.noteMutation(v);
+        v.len = n;
+      }
+      return;
+    }
+  }
+
+  /** `while len(xs) < N:` whose body appends to xs (and maybe to other lists) exactly once per iteration that gets
+   *  that far, with no break, no continue after the first append and no other use of those lists than len() / in:
+   *  the loop ends with len(xs) == N however many iterations it took (the generate-until-enough loop of data
+   *  scripts), and every list appended alongside grew by as much. The lists and their lengths before the loop. */
+  private fillLoop(cond: SyntaxNode, bodyNode: SyntaxNode, body: SyntaxNode[], scope: Scope): { lists: Map<string, { len0: number }>; target: string } | null {
+    const m = /^len\((\w+)\)\s*<\s*(\w+)$/.exec(this.t(cond).trim());
+    if (!m) return null;
+    const [, target, bound] = m;
+    const text = this.t(bodyNode);
+    if (/\bbreak\b|\byield\b|\bnonlocal\b|\bglobal\b/.test(text) || new RegExp(`\\b${bound}\\s*(=[^=]|[-+*/]=)`).test(text)) return null;
+    const appended: { name: string; at: number }[] = [];
+    for (const st of body) {
+      const am = /^(\w+)\.append\(/.exec(this.t(st));
+      if (am) appended.push({ name: am[1], at: st.from });
+    }
+    if (!appended.some((a) => a.name === target)) return null;
+    const firstAppend = Math.min(...appended.map((a) => a.at)) - bodyNode.from;
+    for (const cm of text.matchAll(/\bcontinue\b/g)) if ((cm.index ?? 0) > firstAppend) return null;
+    const lists = new Map<string, { len0: number }>();
+    for (const { name } of appended) {
+      if (lists.has(name) || [...text.matchAll(new RegExp(`\\b${name}\\.append\\(`, 'g'))].length !== 1) return null;
+      // every other mention of the list only reads its length or membership
+      for (const om of text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) {
+        const before = text.slice(0, om.index);
+        const after = text.slice((om.index ?? 0) + name.length);
+        if (after.startsWith('.append(') || (/len\(\s*$/.test(before) && /^\s*\)/.test(after)) || /\bin\s+$/.test(before)) continue;
+        return null;
+      }
+      const v = scope.lookup(name);
+      if (!v || v.k !== 'list' || !v.items) return null;
+      lists.set(name, { len0: v.items.length });
+    }
+    return { lists, target };
+  }
+
+  private finishFillLoop(filling: { lists: Map<string, { len0: number }>; target: string }, cond: SyntaxNode, scope: Scope): void {
+    const t = filling.lists.get(filling.target)!;
+    const boundNode = lc(cond);
+    const bound = boundNode ? this.eval(boundNode, scope) : UNKNOWN;
+    const n = bound.k === 'int' ? bound.v : null;
+    if (n === null || t.len0 > n) return;
+    for (const [name, { len0 }] of filling.lists) {
+      // the list after the loop (joins at the loop head made it one of unknown length)
+      const cur = scope.lookup(name);
+      if (!cur || cur.k !== 'list' || cur.items !== null) continue;
+      this.noteMutation(cur);
+      cur.len = len0 + (n - t.len0);
+    }
   }
 
   private execWith(node: SyntaxNode, scope: Scope): Completion {
@@ -1740,6 +1821,7 @@ export class Interpreter implements ScopeWatch {
     const dictEntries = new Map<string, [Value, Value]>();
     let exact = true;
     let elemJoin: Value | undefined;
+    let lenOfUnknown: Dim = null;
     let count = 0;
     const maxItems = this.exhausted ? 16 : 20000;
     const emit = (): void => {
@@ -1780,6 +1862,8 @@ export class Interpreter implements ScopeWatch {
       const items = this.iterItems(it);
       if (!items) {
         exact = false;
+        // one `for` and no `if`: as many results as the sequence has items, when that is known
+        if (clauses.length === 1 && (it.k === 'list' || it.k === 'tuple')) lenOfUnknown = it.len ?? null;
         this.assignTargetList(cl.targets, this.elemOf(it) ?? UNKNOWN, inner, node);
         this.uncertain++;
         try {
@@ -1805,7 +1889,7 @@ export class Interpreter implements ScopeWatch {
       if (this.uncertain > 0) l.birth = this.uncertain;
       return l;
     }
-    return { k: 'list', items: null, elem: elemJoin };
+    return { k: 'list', items: null, elem: elemJoin, len: lenOfUnknown };
   }
 
   private evalBinary(node: SyntaxNode, scope: Scope): Value {

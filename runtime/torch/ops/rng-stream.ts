@@ -40,7 +40,7 @@ const NO_DRAW_MODULES = new Set([
 const CONSTANT_INITS = new Set(['init.zeros_', 'init.ones_', 'init.constant_', 'init.eye_', 'init.dirac_', 'init.calculate_gain']);
 
 /** Op names that may draw from the global stream by an amount the engine does not follow. */
-const DRAWING = /(^|\.)(rand\w*|normal_?|bernoulli_?|multinomial|poisson|\w*[dD]ropout\w*|uniform_|random_|exponential_|geometric_|cauchy_|log_normal_|gumbel_softmax|rrelu_?|RReLU|shuffle|random_split)(\.|$)/;
+const DRAWING = /(^|\.)(rand\w*|Random\w*|normal_?|bernoulli_?|multinomial|poisson|\w*[dD]ropout\w*|uniform_|random_|exponential_|geometric_|cauchy_|log_normal_|gumbel_softmax|rrelu_?|RReLU|shuffle|random_split)(\.|$)/;
 
 function shapeOf(v: Value): number[] | null {
   if (v.k !== 'tensor' || !v.shape || v.shape.some((d) => typeof d !== 'number')) return null;
@@ -145,6 +145,9 @@ export function rngEffect(name: string, self: Value | undefined, args: Value[], 
     const kind = name.slice(3);
     if (NO_DRAW_MODULES.has(kind)) return NONE_EFFECT;
     if (result.k !== 'nnmodule') return POISON;
+    // float64 (or other) parameters draw 64-bit numbers: not followed
+    const dtype = result.cfg.dtype;
+    if (dtype !== undefined && dtype.k !== 'none' && dtypeOf(dtype) !== 'float32') return POISON;
     if (kind === 'Embedding') {
       const n = cfgNum(result, 'num_embeddings', null);
       const d = cfgNum(result, 'embedding_dim', null);
