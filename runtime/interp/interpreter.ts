@@ -34,6 +34,7 @@ import {
   type FunctionValue,
   type ObjectValue,
   type SeqValue,
+  type OpaqueValue,
   type TensorValueA,
   type Value,
   pyStr,
@@ -48,6 +49,7 @@ import { allOps } from '../torch/ops/index';
 import { dataLoaderBatches } from '../torch/ops/data';
 import { findMethod } from './builtins';
 import { RNG_VAR, drawFrom, rngEffect, seededStream } from '../torch/ops/rng-stream';
+import type { TorchGenerator } from '../torch/random';
 import { canonicalName, moduleAttr, nnIsInstance, nnModuleAttr, objectModuleMethod, tensorAttr, packedAttr } from '../torch/ops/attributes';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { indexValue, setIndexValue } from './indexing';
@@ -224,6 +226,8 @@ export class Interpreter implements ScopeWatch {
   private readonly generatorFns = new Map<number, boolean>();
   /** The module scope (holds torch's global random stream, see runtime/torch/ops/rng-stream.ts). */
   private moduleScope: Scope | null = null;
+  /** The generator each stream value leaves behind, so consecutive draws do not replay from the seed. */
+  private readonly rngCache = new WeakMap<OpaqueValue, TorchGenerator>();
   /** >0 while an op rule calls back into user code (collate_fn, Sequential members, a DataLoader's first batch) or a
    *  generator body runs eagerly: what happens there is not in PyTorch's order, so it draws no exact random values. */
   private outOfOrder = 0;
@@ -2399,7 +2403,7 @@ export class Interpreter implements ScopeWatch {
     }
     const cur = module.lookup(RNG_VAR);
     if (!cur || cur.k === 'unknown') return result;
-    const drawn = eff.kind === 'draw' && certain ? drawFrom(cur, eff.step) : null;
+    const drawn = eff.kind === 'draw' && certain ? drawFrom(cur, eff.step, this.rngCache) : null;
     module.vars.set(RNG_VAR, drawn ? drawn.stream : UNKNOWN);
     if (module.watch) module.watch.write(RNG_VAR);
     if (!drawn || eff.kind !== 'draw' || !eff.attach || result.k !== 'tensor' || drawn.out.dtype !== result.dtype) return result;

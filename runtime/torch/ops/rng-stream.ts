@@ -176,9 +176,9 @@ export function seededStream(seed: number): OpaqueValue {
 
 const MAX_REPLAYED_DRAWS = 2_000_000;
 
-/** Replays the stream's steps on PyTorch's generator, then `next`: the stream after it and what it drew (null when
- *  the stream is not one this module made, or too long to replay). */
-export function drawFrom(stream: Value, next: Value): { stream: OpaqueValue; out: Tensor } | null {
+/** Replays the stream's steps on PyTorch's generator (or continues the generator `cache` kept for this stream), then
+ *  `next`: the stream after it and what it drew (null when the stream is not one this module made, or too long). */
+export function drawFrom(stream: Value, next: Value, cache: WeakMap<OpaqueValue, TorchGenerator>): { stream: OpaqueValue; out: Tensor } | null {
   if (stream.k !== 'opaque' || stream.cls !== 'torch.Generator.state') return null;
   const seedV = stream.attrs.get('seed');
   const stepsV = stream.attrs.get('steps');
@@ -187,13 +187,20 @@ export function drawFrom(stream: Value, next: Value): { stream: OpaqueValue; out
   let budget = 0;
   for (const s of steps) budget += stepSize(s) ?? Infinity;
   if (!(budget <= MAX_REPLAYED_DRAWS)) return null;
-  const g = new TorchGenerator(seedV.v);
+  // the generator left by the previous draw (the usual case: draws one after another) or a replay from the seed
+  let g = cache.get(stream);
+  cache.delete(stream);
+  const todo = g ? [next] : steps;
+  if (!g) g = new TorchGenerator(seedV.v);
   let out: Tensor | null = null;
-  for (const s of steps) {
+  for (const s of todo) {
     out = runStep(s, g);
     if (!out) return null;
   }
-  return out ? { stream: { k: 'opaque', cls: stream.cls, attrs: new Map<string, Value>([['seed', seedV], ['steps', tuple(steps)]]) }, out } : null;
+  if (!out) return null;
+  const after: OpaqueValue = { k: 'opaque', cls: stream.cls, attrs: new Map<string, Value>([['seed', seedV], ['steps', tuple(steps)]]) };
+  cache.set(after, g);
+  return { stream: after, out };
 }
 
 function stepParts(s: Value): { kind: string; nums: number[] } | null {
