@@ -2088,12 +2088,10 @@ export class Interpreter implements ScopeWatch {
         }
         return { k: 'builtin', name: `${obj.k}.${name}`, self: obj };
       case 'func':
-      case 'unknown':
-        // x.size(d) is an int whatever x is (a tensor, most likely); x.size() a Size of unknown rank
-        return name === 'size' ? { k: 'builtin', name: 'Tensor.size', self: obj } : UNKNOWN;
       case 'bound':
       case 'builtin':
       case 'none':
+      case 'unknown':
         return UNKNOWN;
       default:
         return UNKNOWN;

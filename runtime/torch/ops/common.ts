@@ -106,9 +106,6 @@ export function sizesArg(a: OpArgs, start: number, kw = 'size'): Dim[] | null {
   }
   // a 0-d integer tensor stands for its value (torch.zeros(torch.tensor(5)) is (5,)); other tensors: unknown
   if (first.k === 'tensor' && !(first.shape !== null && first.shape.length === 0 && first.dtype !== null && first.dtype !== 'float32' && first.dtype !== 'float64')) return null;
-  // one value of unknown kind may be a sequence of sizes (a torch.Size the engine does not know): the rank is
-  // unknown too (a named unknown, e.g. a parameter `batch_size`, stays one symbolic dim)
-  if ((a.kwargs.has(kw) || a.rest(start).length === 1) && first.k === 'unknown' && !first.name) return null;
   if (a.kwargs.has(kw)) return [dimOf(first)];
   return a.rest(start).map(dimOf);
 }

@@ -262,7 +262,7 @@ export function register(reg: OpRegistry): void {
   });
   reg.def('Tensor.size', (a) => {
     const x = a.self;
-    if (!x || x.k !== 'tensor') return a.get(0, 'dim') === undefined ? { k: 'tuple', items: null, elem: int(null), isSize: true } : int(null);
+    if (!x || x.k !== 'tensor') return int(null);
     const dV = a.get(0, 'dim');
     if (dV === undefined) {
       return x.shape === null ? { k: 'tuple', items: null, elem: int(null), isSize: true } : { k: 'tuple', items: x.shape.map(intFromDim), isSize: true };
