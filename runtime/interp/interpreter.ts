@@ -6,7 +6,7 @@
 // rules (runtime/torch/ops, runtime/interp/builtins.ts). Budgets (steps, time, call depth, iterations, expression
 // depth) turn runaway analysis into unknown values with a message, never a hang or a stack overflow.
 import type { SyntaxNode } from '@lezer/common';
-import { ShapeError, joinShape, type Dim } from '../shape/dim';
+import { ShapeError, joinShape, symbolic, type Dim } from '../shape/dim';
 import type { ParsedPython } from '../python/parse';
 import type { CodeSpan } from '../steps/step';
 import { Scope, type ScopeWatch } from './scope';
@@ -2087,11 +2087,16 @@ export class Interpreter implements ScopeWatch {
           if (i >= 0 && i < obj.items.length) return obj.items[i];
         }
         return { k: 'builtin', name: `${obj.k}.${name}`, self: obj };
+      case 'unknown': {
+        // an attribute of a named unknown (`config.hidden` of an open parameter `config`) is named after it: used
+        // as a size, it is that attribute's value
+        const sym = obj.name !== undefined && /^[A-Za-z_][\w.]*$/.test(obj.name) && !NOT_SIZE_ATTRS.has(name) ? symbolic(`${obj.name}.${name}`) : null;
+        return typeof sym === 'string' ? { k: 'unknown', why: `attribute ${sym}`, name: sym } : UNKNOWN;
+      }
       case 'func':
       case 'bound':
       case 'builtin':
       case 'none':
-      case 'unknown':
         return UNKNOWN;
       default:
         return UNKNOWN;
@@ -2906,6 +2911,9 @@ function sizeSource(node: SyntaxNode, text: (n: SyntaxNode) => string): { name: 
   if (m[3] !== undefined) return { name: m[3], index: Number(m[4]) };
   return { name: m[5], index: 'len' };
 }
+
+/** Attributes that are never a size (a tensor's shape, data, dtype…): not named after an unknown's name. */
+const NOT_SIZE_ATTRS = new Set(['shape', 'data', 'T', 'mT', 'device', 'dtype', 'weight', 'bias', 'grad', 'batch_sizes', 'sorted_indices', 'unsorted_indices']);
 
 /** An open parameter: an unknown value named after the parameter (used as a size, it is the symbolic dim `name`). */
 function openParameter(name: string): Value {

@@ -93,13 +93,13 @@ def f(x, y, batches):
     w = torch.zeros(n, T)
     for b in batches:
         k = b.size(0)
-        v = torch.zeros(k)
+        v = torch.zeros(k, 2)
     return z
 `;
   const a = analyzePython(text);
   assert.equal(hover(a, text, 4, 'z'), 'z: Tensor[?] (B*T,)');
   assert.equal(hover(a, text, 6, 'w'), 'w: Tensor[float32] (n, T)');
-  assert.equal(hover(a, text, 9, 'v'), 'v: Tensor[float32] (?,)');
+  assert.equal(hover(a, text, 9, 'v'), 'v: Tensor[float32] (?, 2)');
 });
 
 test('symbolic dim arithmetic: products without parentheses, H+H = 2*H, H-H = 0, factors, join', () => {

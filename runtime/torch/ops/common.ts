@@ -106,6 +106,8 @@ export function sizesArg(a: OpArgs, start: number, kw = 'size'): Dim[] | null {
   }
   // a 0-d integer tensor stands for its value (torch.zeros(torch.tensor(5)) is (5,)); other tensors: unknown
   if (first.k === 'tensor' && !(first.shape !== null && first.shape.length === 0 && first.dtype !== null && first.dtype !== 'float32' && first.dtype !== 'float64')) return null;
+  // one unknown argument may be a whole size tuple (`zeros(sizes)` of a parameter): not even the rank is known
+  if (first.k === 'unknown' && a.args.length <= start + 1) return null;
   if (a.kwargs.has(kw)) return [dimOf(first)];
   return a.rest(start).map(dimOf);
 }
