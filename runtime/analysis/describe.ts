@@ -144,7 +144,7 @@ export function describeValue(v: Value, names?: readonly string[], depth = 0): s
     case 'class':
       return `class ${v.name}`;
     case 'object':
-      return `${v.cls.name} object`;
+      return v.speculative ? `${v.cls.name} object (symbolic: the file never creates one)` : `${v.cls.name} object`;
     case 'func':
       return v.isLambda ? 'lambda' : `def ${v.name}(…)`;
     case 'bound':

@@ -2687,7 +2687,7 @@ export class Interpreter implements ScopeWatch {
    *  for dataclasses, whose generated __init__ would assume the fields' defaults). */
   private speculativeInstance(cls: ClassValue): ObjectValue | undefined {
     if (this.allDataclassFields(cls)) return undefined;
-    const obj: ObjectValue = { k: 'object', cls, attrs: new Map() };
+    const obj: ObjectValue = { k: 'object', cls, attrs: new Map(), speculative: true };
     if (this.isModuleClass(cls)) obj.attrs.set('training', bool(null));
     const init = this.classMember(cls, '__init__');
     if (init && init.k === 'func') {

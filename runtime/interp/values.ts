@@ -138,6 +138,8 @@ export interface ObjectValue {
   k: 'object';
   cls: ClassValue;
   attrs: Map<string, Value>;
+  /** Made by analyseUncalled from __init__ with symbolic parameters (the file never creates one). */
+  speculative?: boolean;
 }
 export interface FunctionValue {
   k: 'func';

@@ -38,7 +38,7 @@ test('a class nobody instantiates: symbolic hovers and inlay hints, no fixture r
   assert.equal(hover(a, TAGGER, 16, 'out'), 'out: Tensor[float32] (len(lengths), max(lengths), 2*hid)');
   assert.equal(hover(a, TAGGER, 17, 'logits'), 'logits: Tensor[float32] (len(lengths), max(lengths), ntags)');
   assert.equal(hover(a, TAGGER, 13, 'e'), 'e: Tensor[float32] (?)');
-  assert.equal(hover(a, TAGGER, 12, 'self'), 'self: Tagger object');
+  assert.equal(hover(a, TAGGER, 12, 'self'), 'self: Tagger object (symbolic: the file never creates one)');
   assert.equal(
     a.hoverAt(17, 8)?.detail,
     'Symbolic sizes: len(lengths) = the number of sequences (batch size) in lengths; max(lengths) = the longest length in lengths (padded time steps); ntags = the size held by the variable of that name (a parameter, or read from a shape).',
