@@ -262,9 +262,19 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     await goToLine(page, line);
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Use h_n[-1] (the final hidden state)' }).first();
-    await fix.waitFor({ timeout: 15_000 });
+    // One clean-clone CI run (of about seven this session) never showed the fix within 15 s after the first Ctrl+.;
+    // the re-run passed and the extension-host test of the same code action passed in that run (cause not found).
+    // A second Ctrl+. after Escape is what a user would do; the screenshot of a first-press miss is kept.
+    await page.keyboard.press('Control+.');
+    try {
+      await fix.waitFor({ timeout: 8_000 });
+    } catch {
+      await screenshot(page, 'ui-rnnl001-quick-fix-first-press-missed');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+.');
+      await fix.waitFor({ timeout: 15_000 });
+    }
     await screenshot(page, 'ui-rnnl001-quick-fix-menu');
     // the only (and preferred) action is focused: Enter applies it, as a keyboard user does
     await page.keyboard.press('Enter');
