@@ -92,12 +92,16 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
     const visualizer = registerVisualizer(context);
     const runs = new RunService((line) => log.info(line));
     const prewarmer = new RunPrewarmer(analysis, runs, (line) => log.info(line));
+    const prewarm = (uri: vscode.Uri): void => {
+      prewarmer.onAnalysed(uri).catch((err: unknown) => log.warn(`run worker prewarm: ${err instanceof Error ? err.message : String(err)}`));
+    };
     context.subscriptions.push(
       runs,
       prewarmer,
-      diagnostics.onDidAnalyse((uri) => {
-        prewarmer.onAnalysed(uri).catch((err: unknown) => log.warn(`run worker prewarm: ${err instanceof Error ? err.message : String(err)}`));
-      }),
+      diagnostics.onDidAnalyse((uri) => prewarm(uri)),
+      // an editor that shows an already analysed document (the analysis can finish before the editor appears)
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => prewarm(e.document.uri))),
+      vscode.window.onDidChangeVisibleNotebookEditors((editors) => editors.forEach((e) => prewarm(e.notebook.uri))),
     );
     registerCommand(context, log, COMMAND_IDS.runSelection, (args?: RunSelectionArgs): Promise<RunSelectionResult | undefined> =>
       runSelection({ log, status, runs, visualizer }, args),
