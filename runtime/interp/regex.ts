@@ -12,9 +12,44 @@ const KNOWN_FLAGS = 2 | 8 | 16 | 32; // 32: re.UNICODE (the default for str patt
 
 export const RE_FLAGS: Record<string, number> = { IGNORECASE: 2, I: 2, MULTILINE: 8, M: 8, DOTALL: 16, S: 16, UNICODE: 32, U: 32 };
 
+/** Longest text a pattern with one unbounded quantifier runs on; with two, SHORT_TEXT_FOR_TWO_REPEATS. */
+const MAX_REGEX_TEXT = 200_000;
+const SHORT_TEXT_FOR_TWO_REPEATS = 5_000;
+
+/** Whether matching may take more than about linear-to-quadratic time on this text (JavaScript's RegExp backtracks
+ *  and cannot be interrupted: `(a+)+$` on 40 a's and a b hung the analysis, and with it the extension host).
+ *  Refused: a repeated group that itself holds a quantifier or an alternative (`(a+)+`, `(a|aa)*`, `(\w+\s?)+`),
+ *  backreferences, three or more unbounded quantifiers, two on a long text, any pattern on a very long text. */
+export function mayBacktrackBadly(pattern: string, textLength: number): boolean {
+  if (textLength > MAX_REGEX_TEXT || /\\[1-9]|\\k<|\(\?P=/.test(pattern)) return true;
+  const groups: boolean[] = []; // per open group: does it hold a quantifier or a '|'?
+  let unbounded = 0;
+  let lastGroupRisky = false; // the token just closed was a group holding a quantifier or '|'
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    let closedRisky = false;
+    if (c === '\\') i++;
+    else if (c === '[') {
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+    } else if (c === '(') groups.push(false);
+    else if (c === ')') closedRisky = groups.pop() ?? false;
+    else if (c === '|') {
+      if (groups.length) groups[groups.length - 1] = true;
+    } else if (c === '*' || c === '+' || c === '{') {
+      const bounded = c === '{' && /^\{\d+(,\d+)?\}/.test(pattern.slice(i));
+      if (!bounded) unbounded++;
+      if (lastGroupRisky && (c !== '{' || !/^\{\d+\}/.test(pattern.slice(i)))) return true;
+      for (let g = 0; g < groups.length; g++) groups[g] = true;
+    }
+    lastGroupRisky = closedRisky;
+  }
+  return unbounded >= 3 || (unbounded === 2 && textLength > SHORT_TEXT_FOR_TWO_REPEATS);
+}
+
 /** A JavaScript RegExp equivalent to the Python pattern on this text, or null. */
 export function pyRegExp(pattern: string, flags: number, text: string, global: boolean): RegExp | null {
   if ((flags & ~KNOWN_FLAGS) !== 0) return null;
+  if (mayBacktrackBadly(pattern, text.length)) return null;
   if (/\(\?[aiLmsux-]|\\[AZ]|\(\?\(|[*+?}]\+|\\[0-9]{3}/.test(pattern)) return null;
   // eslint-disable-next-line no-control-regex
   const ascii = /^[\x00-\x7f]*$/.test(text);

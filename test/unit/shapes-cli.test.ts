@@ -99,6 +99,9 @@ test('hostile: code that builds huge values ends with a result in a 256 MB heap 
     // symbolic sizes in code nobody calls: the size expression doubles each iteration (a 2^60-character text before)
     ['import torch\nclass M(torch.nn.Module):\n    def __init__(self, a, b):\n        super().__init__()\n        self.a = a\n        self.b = b\n' +
       '    def forward(self, x):\n        h = self.a\n        for i in range(60):\n            h = h * self.b + h\n        return torch.zeros(h, h).view(-1, self.b)\n', null],
+    // patterns that backtrack exponentially (JavaScript's RegExp cannot be interrupted: these hung the analysis)
+    ["import re\ns = 'a' * 40 + 'b'\nm = re.match(r'(a+)+$', s)\nx = re.findall(r'(a|aa)+$', s)\ny = re.sub(r'(\\w+\\s?)+$', '', 'w ' * 30 + '!')\n", null],
+    ["import re\ns = 'a' * 3000\nz = re.split(r'a*a*a*b', s)\n", null],
     ['import torch\ndef f(n):\n    x = torch.zeros(n, 2)\n    for i in range(60):\n        x = torch.cat([x, x + 1], 0)\n        x = x[: x.size(0) - 1]\n    return x\n', null],
   ];
   sources.forEach(([src, note], i) => {
