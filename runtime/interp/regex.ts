@@ -56,7 +56,8 @@ export function pyRegExp(pattern: string, flags: number, text: string, global: b
   if (!ascii && /\\[wWdDsSbB]/.test(pattern)) return null;
   // Python's $ also matches before a final newline
   if (text.includes('\n') && /(^|[^\\])\$/.test(pattern)) return null;
-  const src = pattern.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  // named groups; named backreferences (?P=name) never get here (mayBacktrackBadly refuses them)
+  const src = pattern.replace(/\(\?P<(\w+)>/g, '(?<$1>');
   let f = global ? 'g' : '';
   for (const [bit, ch] of FLAG_BITS) if (flags & bit) f += ch;
   let re: RegExp;
