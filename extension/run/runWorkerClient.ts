@@ -183,9 +183,12 @@ export class RunWorkerClient {
     const cur = this.current;
     switch (m.type) {
       case 'prewarmed':
-        if (m.error) this.log(`run worker ${live.generation}: onnxruntime-web did not load: ${m.error}`);
-        else live.ortReadyMs = performance.now() - startedAt;
-        if (!m.error) this.log(`run worker ${live.generation}: onnxruntime-web ready ${(performance.now() - startedAt).toFixed(0)} ms after start (load ${m.ms.toFixed(0)} ms)`);
+        if (m.error) {
+          this.log(`run worker ${live.generation}: onnxruntime-web did not load: ${m.error}`);
+          return;
+        }
+        live.ortReadyMs = performance.now() - startedAt;
+        this.log(`run worker ${live.generation}: onnxruntime-web ready ${live.ortReadyMs.toFixed(0)} ms after start (load ${m.ms.toFixed(0)} ms)`);
         return;
       case 'progress':
         if (cur && cur.id === m.id) cur.onProgress?.(m.progress);
