@@ -1,6 +1,7 @@
 // The bridge between VS Code documents and the shape engine (runtime/analysis/api.ts): one analysis per Python file
 // or per notebook (cells concatenated in order by the runtime, so shapes flow across cells), cached per document
-// version, re-used incrementally after single edits, and mapped between editor positions (0-based lines) and the
+// version, re-used incrementally after edits (a file: after single edits; a notebook: after any change of its cells,
+// the engine diffs the concatenated cell text itself), and mapped between editor positions (0-based lines) and the
 // engine's (1-based lines, notebook cell index). The engine module is loaded on first use, not at activation.
 import * as vscode from 'vscode';
 import type { Analysis, NotebookCell, TextChange } from '../../runtime/analysis/api';
@@ -26,6 +27,9 @@ interface CacheEntry {
   /** The document or notebook analysed. An untitled URI (untitled:Untitled-1) is reused by the next new file, whose
    *  version starts at 1 again: the URI and version alone would hand it the closed file's analysis. */
   owner: vscode.TextDocument | vscode.NotebookDocument;
+  /** The analysis time limit it ran with: a re-analysis keeps its analysis's options, so a changed setting means a
+   *  fresh analysis. */
+  timeMs: number;
 }
 
 export class AnalysisService implements vscode.Disposable {
@@ -87,10 +91,10 @@ export class AnalysisService implements vscode.Disposable {
     const pend = this.pending.get(id);
     this.pending.delete(id);
     const analysis = this.guard(id, key, () => {
-      if (cached && pend && pend.changes && cached.key === `py:${pend.fromVersion}`) return cached.analysis.reanalyze(text, pend.changes);
+      if (cached && cached.timeMs === limits.timeMs && pend && pend.changes && cached.key === `py:${pend.fromVersion}`) return cached.analysis.reanalyze(text, pend.changes);
       return engine.analyzePython(text, { limits });
     });
-    if (analysis) this.store(id, key, analysis, document);
+    if (analysis) this.store(id, key, analysis, document, limits.timeMs);
     return analysis;
   }
 
@@ -108,8 +112,12 @@ export class AnalysisService implements vscode.Disposable {
     if (this.tooLarge(id, cells.reduce((n, c) => n + c.source.length, 0))) return undefined;
     const engine = await this.loadEngine();
     const limits = { timeMs: readConfig(notebook.uri).analysisTimeLimitMs };
-    const analysis = this.guard(id, key, () => engine.analyzeNotebook(cells, { limits }));
-    if (analysis) this.store(id, key, analysis, notebook);
+    // the cached analysis of an earlier version of this notebook (cells edited, added, removed, moved…) re-analysed
+    // incrementally: the engine compares the old and new cell texts, re-parses only around the change and replays
+    // the statements it cannot affect
+    const previous = cached && cached.timeMs === limits.timeMs ? cached.analysis : undefined;
+    const analysis = this.guard(id, key, () => (previous ? previous.reanalyzeNotebook(cells) : engine.analyzeNotebook(cells, { limits })));
+    if (analysis) this.store(id, key, analysis, notebook, limits.timeMs);
     return analysis;
   }
 
@@ -124,7 +132,8 @@ export class AnalysisService implements vscode.Disposable {
     const started = performance.now();
     try {
       const a = run();
-      this.log.info(`analysed ${shortName(id)} in ${(performance.now() - started).toFixed(1)} ms (parse ${a.timings.parseMs.toFixed(1)}, interpret ${a.timings.interpretMs.toFixed(1)})`);
+      const { replayed, interpreted } = a.interpreter.reuseStats;
+      this.log.info(`analysed ${shortName(id)} in ${(performance.now() - started).toFixed(1)} ms (parse ${a.timings.parseMs.toFixed(1)}, interpret ${a.timings.interpretMs.toFixed(1)}; top-level statements replayed ${replayed}, interpreted ${interpreted})`);
       return a;
     } catch (err) {
       const k = `${id}#${key}`;
@@ -138,9 +147,9 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Caches an analysis, unless its document was closed meanwhile (a provider request can arrive after the close
    *  event: caching then would outlive forget()). */
-  private store(id: string, key: string, analysis: Analysis, owner: vscode.TextDocument | vscode.NotebookDocument): void {
+  private store(id: string, key: string, analysis: Analysis, owner: vscode.TextDocument | vscode.NotebookDocument, timeMs: number): void {
     if (owner.isClosed) return;
-    this.cache.set(id, { key, analysis, owner });
+    this.cache.set(id, { key, analysis, owner, timeMs });
   }
 
   private tooLarge(id: string, chars: number): boolean {

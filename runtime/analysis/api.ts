@@ -11,6 +11,18 @@
 //   describeValue(v) → 'Tensor[int64] (3, 8)', 'PackedSequence data (18, 4) batch_sizes [3,3,3,3,2,2,1,1]', …
 //   a.reanalyze(newText, changes) → incremental: reuses the previous parse tree (lezer TreeFragments) and replays
 //                                   the top-level statements the edit cannot affect (runtime/interp/reuse.ts)
+//   b.reanalyzeNotebook(newCells) → the same for a notebook, from its new cells (see below)
+//
+// Notebooks re-analysed: a notebook is analysed as one Python text (notebookSource: code cells in order, magics and
+// `!shell` lines blanked, a blank line after each cell), so an edit of the notebook is an edit of that text. The old
+// and new texts are compared (textChange: common prefix and suffix → one TextChange); that one change drives the
+// incremental parse and statement reuse exactly as an editor change does for a .py file. This covers every way a
+// notebook changes — typing in one cell (VS Code reports it per cell document, in that cell's coordinates), cells
+// added, removed, moved, turned markdown, magics — without tracking cell edits. Offsets are all the engine keeps
+// across analyses (statement records, bindings, uses, diagnostics); the position map (cell + line in cell) is the
+// new notebook's, applied when records, hints, diagnostics and hovers are built, so replayed items land in their new
+// cell. A notebook therefore keeps statement records (about a quarter of the interpretation: docs/benchmarks.md
+// shapes section) unless statementReuse is false; selections (`lines`) keep none, as nothing replays them.
 //
 // Positions: `line` is 1-based, `col` 0-based. For notebooks every position also carries `cell` (index in the
 // notebook's cell list) and `line` is relative to that cell. Record `col` follows the fixture schema (Python's
@@ -22,6 +34,7 @@ import {
   parseIpynb,
   pythonSource,
   SourceError,
+  textChange,
   type NotebookCell,
   type SourceText,
 } from '../python/source';
@@ -99,6 +112,9 @@ export interface Analysis {
   valueAt(line: number, col: number, cell?: number): Value | null;
   /** Re-analyses after an edit of a .py text, reusing the unchanged parts of the parse tree. */
   reanalyze(text: string, changes?: readonly TextChange[]): Analysis;
+  /** Re-analyses a notebook from its new cells (or .ipynb JSON), reusing the parse tree and the statements the edit
+   *  cannot affect (a fresh analysis when this is not a notebook analysis). */
+  reanalyzeNotebook(notebook: string | readonly NotebookCell[]): Analysis;
   /** The interpreter (bindings, op sites) for the run engine. */
   readonly interpreter: Interpreter;
   readonly source: SourceText;
@@ -167,9 +183,9 @@ class AnalysisImpl implements Analysis {
       hooks: opts.hooks,
       spanOf: (from, to) => this.span(from, to),
       reuse,
-      // statement records only where reanalyze() can replay them (a whole .py file with reuse on): recording costs
-      // about a quarter of the interpretation
-      record: source.kind === 'python' && !opts.lines && opts.statementReuse !== false,
+      // statement records only where a re-analysis can replay them (a whole .py file or a notebook, reuse on):
+      // recording costs about a quarter of the interpretation
+      record: !opts.lines && opts.statementReuse !== false,
     });
     this.interpreter.run();
     this.timings = { parseMs, interpretMs: performance.now() - t0 };
@@ -300,9 +316,20 @@ class AnalysisImpl implements Analysis {
 
   reanalyze(text: string, changes?: readonly TextChange[]): Analysis {
     if (this.source.kind !== 'python' || this.opts.lines) return analyzePython(text, this.opts);
+    return reanalyzeSource(pythonSource(text), this.opts, this.parsed, changes, this.reuseInput(changes), this.described);
+  }
+
+  reanalyzeNotebook(notebook: string | readonly NotebookCell[]): Analysis {
+    const source = notebookSource(typeof notebook === 'string' ? parseIpynb(notebook) : notebook);
+    if (this.source.kind !== 'notebook') return analyzeSource(source, this.opts);
+    const changes = textChange(this.source.text, source.text);
+    return reanalyzeSource(source, this.opts, this.parsed, changes, this.reuseInput(changes), this.described);
+  }
+
+  /** This analysis's statement records for a re-analysis after `changes` (taken once), if it kept any. */
+  private reuseInput(changes: readonly TextChange[] | undefined): ReuseInput | undefined {
     const state = this.interpreter.reuseState;
-    const reuse = changes && state && !state.consumed && this.opts.statementReuse !== false ? { state, changes } : undefined;
-    return reanalyzeSource(pythonSource(text), this.opts, this.parsed, changes, reuse, this.described);
+    return changes && state && !state.consumed && this.opts.statementReuse !== false ? { state, changes } : undefined;
   }
 }
 

@@ -1,6 +1,8 @@
 // Source kinds of the shape engine: a Python file, a line range of one, or a Jupyter notebook. Every kind becomes one
 // Python text (line numbers preserved: lines that are not analysed are blanked, never removed) plus a position map
-// back to the user's coordinates (file line, or notebook cell + line in cell).
+// back to the user's coordinates (file line, or notebook cell + line in cell). textChange() gives the edit between two
+// such texts (a notebook's re-analysis compares its old and new concatenated text: runtime/analysis/api.ts).
+import type { TextChange } from './parse';
 
 export interface SourcePosition {
   /** 1-based line in the file, or in the cell for notebooks. */
@@ -137,6 +139,22 @@ export function notebookSource(cells: readonly NotebookCell[]): SourceText {
     },
     notes,
   };
+}
+
+/** The edit between two texts as at most one change: the common prefix and suffix are kept, what lies between is
+ *  the change ([] when the texts are equal). Any edit of a notebook — typing in a cell (VS Code reports it per cell
+ *  document), cells added, removed, moved or turned markdown, a line turned into a blank magic line — is one change
+ *  of its concatenated text this way, in the coordinates the incremental parse and statement reuse need. Where an
+ *  edit is ambiguous (a character typed next to the same character) either reading is a correct description. */
+export function textChange(previous: string, text: string): TextChange[] {
+  if (previous === text) return [];
+  const max = Math.min(previous.length, text.length);
+  let prefix = 0;
+  while (prefix < max && previous.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  const maxSuffix = max - prefix;
+  while (suffix < maxSuffix && previous.charCodeAt(previous.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  return [{ fromA: prefix, toA: previous.length - suffix, fromB: prefix, toB: text.length - suffix }];
 }
 
 function joinSource(src: unknown): string {

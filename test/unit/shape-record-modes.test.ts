@@ -1,7 +1,8 @@
-// Statement records (runtime/interp/reuse.ts) are kept only where reanalyze() can replay them: a whole .py file with
-// statement reuse on. Analyses without them — statementReuse: false, a notebook, a selection of every line — must
-// show exactly what the recorded analysis shows: the same records, inlay hints, diagnostics and hovers, on every
-// annotated shape-test and real-world corpus file (symbolic refinements, gotchas and unpacking included).
+// Statement records (runtime/interp/reuse.ts) are kept only where a re-analysis can replay them: a whole .py file or a
+// notebook, with statement reuse on. Analyses without them — statementReuse: false (file or notebook), a selection
+// of every line — and the recorded one-cell notebook must show exactly what the recorded analysis shows: the same
+// records, inlay hints, diagnostics and hovers, on every annotated shape-test and real-world corpus file (symbolic
+// refinements, gotchas and unpacking included).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -55,7 +56,10 @@ for (const file of files) {
     const lineCount = text.split('\n').length;
     assert.deepEqual(shown(analyzePython(text, { lines: { start: 1, end: lineCount } }), names), expected, 'a selection of every line');
     const notebook = analyzeNotebook([{ kind: 'code', source: text }]);
-    assert.equal(notebook.interpreter.reuseState, null, 'a notebook keeps no records');
+    assert.ok(notebook.interpreter.reuseState !== null || notebook.diagnostics.some((d) => d.code === 'RNNL-LIMIT'), 'a notebook keeps its statement records (reanalyzeNotebook replays them)');
     assert.deepEqual(shown(notebook, names, 0), expected, 'a one-cell notebook');
+    const notebookNoReuse = analyzeNotebook([{ kind: 'code', source: text }], { statementReuse: false });
+    assert.equal(notebookNoReuse.interpreter.reuseState, null, 'a notebook with statementReuse: false keeps no records');
+    assert.deepEqual(shown(notebookNoReuse, names, 0), expected, 'a one-cell notebook without statement records');
   });
 }
