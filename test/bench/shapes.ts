@@ -1,13 +1,16 @@
 // Shape engine benchmark (issue 4): a generated 1,000-line RNN module analysed cold and warm, four kinds of one-line
 // edits re-analysed (incremental parse + statement reuse) with and without reuse, wall and process CPU time with the
 // machine load, each measured on the release-style esbuild bundle (in a child process: `--measure-only`) and on the
-// TypeScript sources through tsx, and PyTorch executing the same module (the tracer's ground truth path) for a ratio. Rewrites only the <!-- section:shapes --> … <!-- /section:shapes --> part of docs/benchmarks.md.
+// TypeScript sources through tsx, and PyTorch executing the same module (the tracer's ground truth path) for a ratio.
+// The same module as a notebook (one cell per block, ~40 cells): a full analysis with and without statement records,
+// and edits of a middle cell re-analysed from the new cells (Analysis.reanalyzeNotebook) against the fresh analysis
+// the extension ran on every notebook change before. Rewrites only the <!-- section:shapes --> … <!-- /section:shapes --> part of docs/benchmarks.md.
 //   node --import tsx test/bench/shapes.ts      (also run by `npm run bench`)
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzePython, type Analysis } from '../../runtime/analysis/api';
+import { analyzeNotebook, analyzePython, type Analysis, type AnalyzeOptions, type NotebookCell } from '../../runtime/analysis/api';
 import { benchmarksFile, writeBenchSection } from './report';
 
 /** One ~25-line block of typical RNN code; `i` makes names unique. */
@@ -43,6 +46,12 @@ export function module1000(): string {
   let text = head;
   for (let i = 0; text.split('\n').length < 1000; i++) text += block(i);
   return text;
+}
+
+/** The 1,000-line module as a notebook: the imports in the first cell, then one code cell per block. */
+export function notebook1000(): NotebookCell[] {
+  const [head, ...blocks] = module1000().split(/\n(?=\nclass Encoder)/);
+  return [head, ...blocks].map((source) => ({ kind: 'code', source: source.replace(/^\n+/, '') }));
 }
 
 function median(xs: number[]): number {
@@ -127,6 +136,76 @@ interface Measurements {
   settledParse: number[];
   edits: { label: string; samples: Sample[]; replayed: number[]; interpreted: number[] }[];
   baseline: Sample[];
+  notebook: NotebookMeasurements;
+}
+
+interface NotebookMeasurements {
+  cells: number;
+  lines: number;
+  records: number;
+  /** Full analyses, alternately with statement records (the default) and without (statementReuse: false). */
+  recorded: Sample[];
+  unrecorded: Sample[];
+  edits: { label: string; samples: Sample[]; replayed: number[]; interpreted: number[] }[];
+  /** The same first edit analysed afresh without records: what the extension did on every notebook change before. */
+  fresh: Sample[];
+}
+
+/** A notebook edit: the cells after it (the undo is the original cells). */
+interface NotebookEdit {
+  label: string;
+  cells: NotebookCell[];
+}
+
+/** Re-analyses `edited` and the original cells alternately `n` times (each from the previous result). */
+function runNotebookEdits(cells: NotebookCell[], edit: NotebookEdit, n: number): { samples: Sample[]; replayed: number[]; interpreted: number[] } {
+  let prev: Analysis = analyzeNotebook(cells);
+  for (let i = 0; i < 6; i++) prev = prev.reanalyzeNotebook(i % 2 === 0 ? edit.cells : cells);
+  const samples: Sample[] = [];
+  const replayed: number[] = [];
+  const interpreted: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const next = i % 2 === 0 ? edit.cells : cells;
+    const from = prev;
+    const { result, sample } = timed(() => from.reanalyzeNotebook(next));
+    samples.push(sample);
+    replayed.push(result.interpreter.reuseStats.replayed);
+    interpreted.push(result.interpreter.reuseStats.interpreted);
+    prev = result;
+  }
+  return { samples, replayed, interpreted };
+}
+
+/** The notebook measurements (after the module's: the JIT is warm). */
+function measureNotebook(): NotebookMeasurements {
+  const cells = notebook1000();
+  const noRecords: AnalyzeOptions = { statementReuse: false };
+  for (let i = 0; i < 10; i++) {
+    analyzeNotebook(cells);
+    analyzeNotebook(cells, noRecords);
+  }
+  const recorded: Sample[] = [];
+  const unrecorded: Sample[] = [];
+  let records = 0;
+  for (let i = 0; i < 20; i++) {
+    const r = timed(() => analyzeNotebook(cells));
+    recorded.push(r.sample);
+    records = r.result.records.length;
+    unrecorded.push(timed(() => analyzeNotebook(cells, noRecords)).sample);
+  }
+  const mid = cells.findIndex((c) => c.source.includes('class Encoder20('));
+  const src = cells[mid].source;
+  const withMid = (source: string): NotebookCell[] => cells.map((c, i) => (i === mid ? { ...c, source } : c));
+  const edits: NotebookEdit[] = [
+    { label: `a digit in a module-level call in cell ${mid} (\`Encoder20(10, 8, 6)\` → 5)`, cells: withMid(src.replace('Encoder20(10, 8, 6)', 'Encoder20(10, 8, 5)')) },
+    { label: `a character typed in a method body in cell ${mid} (\`final\` → \`finalx\`)`, cells: withMid(src.replace('final = ', 'finalx = ')) },
+    { label: `a new line at the end of cell ${mid}`, cells: withMid(`${src}\nextra = torch.zeros(3)`) },
+    { label: `a new code cell inserted before cell ${mid}`, cells: [...cells.slice(0, mid), { kind: 'code', source: 'extra = torch.zeros(3)' }, ...cells.slice(mid)] },
+  ];
+  const measured = edits.map((e) => ({ label: e.label, ...runNotebookEdits(cells, e, 20) }));
+  const fresh: Sample[] = [];
+  for (let i = 0; i < 20; i++) fresh.push(timed(() => analyzeNotebook(i % 2 === 0 ? edits[0].cells : cells, noRecords)).sample);
+  return { cells: cells.length, lines: notebook1000().reduce((n, c) => n + c.source.split('\n').length, 0), records, recorded, unrecorded, edits: measured, fresh };
 }
 
 /** The full analysis (cold, then 20 warm after 10 unmeasured) and the edit series, in this process. */
@@ -159,7 +238,8 @@ function measure(): Measurements {
   ];
   const edits = kinds.map((k) => ({ label: k.label, ...runEdits(text, k, 20, true) }));
   const baseline = runEdits(text, kinds[0], 20, false).samples;
-  return { lines: text.split('\n').length, records: cold.result.records.length, cold: cold.sample, warm, parse, settled, settledParse, edits, baseline };
+  const notebook = measureNotebook();
+  return { lines: text.split('\n').length, records: cold.result.records.length, cold: cold.sample, warm, parse, settled, settledParse, edits, baseline, notebook };
 }
 
 /** Bundles this script the way scripts/build.mjs bundles the extension for release (esbuild: one CommonJS file,
@@ -190,6 +270,14 @@ function rowsOf(m: Measurements, build: string): string[][] {
       '≤ 10 ms',
     ]),
     [`${build}: the first edit without statement reuse (statementReuse: false, as before this cache: incremental parse, whole module interpreted)`, ...fmt(m.baseline), '—'],
+    [`${build}: notebook (${m.notebook.cells} cells, ${m.notebook.lines} lines), full analysis with statement records (median of 20, alternating with the next row)`, ...fmt(m.notebook.recorded), '≤ 50 ms'],
+    [`${build}: notebook, full analysis without statement records (statementReuse: false)`, ...fmt(m.notebook.unrecorded), '—'],
+    ...m.notebook.edits.map((e) => [
+      `${build}: notebook edit + undo re-analysed (reanalyzeNotebook): ${e.label} (median of 20; replayed / interpreted statements ${median(e.replayed)} / ${median(e.interpreted)})`,
+      ...fmt(e.samples),
+      '≤ 10 ms',
+    ]),
+    [`${build}: notebook, the first edit analysed afresh without records (what the extension did on every notebook change before)`, ...fmt(m.notebook.fresh), '—'],
   ];
 }
 
