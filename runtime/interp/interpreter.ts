@@ -255,6 +255,8 @@ export class Interpreter implements ScopeWatch {
   private rec: StatementRecord | null = null;
   private readonly written = new Set<string>();
   private createdFns: FunctionValue[] = [];
+  /** Values owned by earlier statements that the statement being recorded changed in place. */
+  private readonly mutatedOlder: Value[] = [];
   private readonly records: StatementRecord[] = [];
   /** By statement index: its record was replayed (its values are the previous analysis's objects). */
   private readonly replayed: boolean[] = [];
@@ -351,6 +353,7 @@ export class Interpreter implements ScopeWatch {
     const steps0 = this.steps;
     this.written.clear();
     this.createdFns = [];
+    this.mutatedOlder.length = 0;
     this.rec = rec;
     let c: Completion;
     try {
@@ -396,6 +399,14 @@ export class Interpreter implements ScopeWatch {
     rec.hi = hi;
     if (rec.writes.size > 0) own(this.owners, rec.writes.values(), rec.lineage);
     if (rec.instances.length > 0) own(this.owners, rec.instances.map(([, obj]) => obj), rec.lineage);
+    if (this.mutatedOlder.length > 0) {
+      // what this statement attached to older values (`self.state = {...}` in a method) is its own: a later
+      // statement that changes it must join the group too
+      const kids: Value[] = [];
+      for (const v of this.mutatedOlder) childValues(v, kids);
+      own(this.owners, kids, rec.lineage);
+      this.mutatedOlder.length = 0;
+    }
     this.lineageIndex.set(rec.lineage, index);
     this.records.push(rec);
     this.replayed.push(false);
@@ -521,6 +532,7 @@ export class Interpreter implements ScopeWatch {
       return;
     }
     // the owner and the statements up to this one replay together or not at all
+    this.mutatedOlder.push(v);
     const r = this.records[owner];
     r.groupLength = Math.max(r.groupLength, this.records.length - owner);
     this.rec.mutatesOlder = true;

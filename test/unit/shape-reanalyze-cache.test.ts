@@ -474,6 +474,35 @@ u = torch.ones(3)
       { find: 'manual_seed(3)', replace: 'manual_seed(4)', expect: { name: 'z', text: 'Tensor[float32] (7,)' } },
     ],
   },
+  {
+    // a method called by one statement attaches a new dict to an older object (`self.state = {...}`), a later
+    // statement's method changes that dict: the later one must replay with it or not at all (before the fix the
+    // first replayed alone and the re-run forward read the dict as the previous analysis's forward had left it)
+    name: 'a dict attached to an older object by a method, changed by a later statement',
+    code: `${HEAD}
+def helper(x):
+    n = x.numel()
+    return x + 1
+
+class Dec:
+    def init_state(self, h):
+        self.state = {"hidden": h}
+    def forward(self, x):
+        feed = self.state["hidden"]
+        y = helper(feed)
+        self.state["hidden"] = torch.zeros(7)
+        return y
+
+d = Dec()
+d.init_state(torch.zeros(3, 4))
+out = d.forward(torch.zeros(2))
+last = d.state["hidden"]
+`,
+    edits: [
+      { find: 'numel()', replace: 'numel()  # edited', expect: { name: 'out', text: 'Tensor[float32] (3, 4)' } },
+      { find: 'last = d', replace: 'last2 = d', replayed: 3 },
+    ],
+  },
 ];
 
 function applyEdit(text: string, e: Edit): { text: string; change: TextChange; undo: TextChange } {
