@@ -850,6 +850,8 @@ export function register(reg: OpRegistry): void {
     return str(c && c.k === 'str' && c.v !== null ? unicodeCategory(c.v) : null);
   });
   reg.def('random.seed', () => NONE);
+  // random.Random(seed): an object whose methods are the module's functions (same rules, values unknown)
+  reg.def('random.Random', () => ({ k: 'opaque', cls: 'random', attrs: new Map() }));
   // random.shuffle(x) / np.random.shuffle(x): the same items (rows) in an order the engine cannot know, so every
   // position holds one of them (their join) and known values are dropped
   reg.def(['random.shuffle', 'np.random.shuffle'], (a) => {

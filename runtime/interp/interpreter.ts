@@ -70,6 +70,11 @@ export interface InterpreterLimits {
   maxNesting: number;
 }
 
+/** A concrete loop goes on past maxLoopIterations while all its iterations together took at most this many steps,
+ *  up to this many iterations. */
+const CHEAP_LOOP_STEPS = 20_000;
+const CHEAP_LOOP_MAX_ITERATIONS = 4096;
+
 export const DEFAULT_LIMITS: InterpreterLimits = {
   maxSteps: 3_000_000,
   timeMs: 2000,
@@ -1359,8 +1364,11 @@ export class Interpreter implements ScopeWatch {
 
   private loopConcrete(items: Value[], step: (v: Value) => Completion, scope: Scope): Completion {
     const cap = this.exhausted ? 1 : this.limits.maxLoopIterations;
+    const steps0 = this.steps;
     for (let i = 0; i < items.length; i++) {
-      if (i >= cap) {
+      // past the cap, a cheap body (data preparation: windows, vocabularies) keeps running concretely while the
+      // whole loop stays within a small step budget; an expensive one is joined from there
+      if (i >= cap && (this.exhausted || i >= CHEAP_LOOP_MAX_ITERATIONS || this.steps - steps0 > CHEAP_LOOP_STEPS)) {
         let rest = items[i];
         for (let j = i + 1; j < items.length && j < i + 256; j++) rest = join(rest, items[j]);
         if (items.length > i + 256) rest = join(rest, UNKNOWN);

@@ -49,6 +49,74 @@ const ARITH: Record<string, (p: number, q: number) => number> = {
 
 const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
+const NP_CATEGORY: Record<DType, number> = { bool: 0, uint8: 1, int32: 1, int64: 1, float32: 2, float64: 2 };
+const NP_INT_RANGE: Partial<Record<DType, [number, number]>> = { uint8: [0, 255], int32: [-(2 ** 31), 2 ** 31 - 1], int64: [-(2 ** 63), 2 ** 63] };
+
+/** numpy's promotion of two arrays (np.result_type of two dtypes). */
+function npPromote(p: DType, q: DType): DType {
+  if (p === q) return p;
+  if (p === 'bool') return q;
+  if (q === 'bool') return p;
+  const cp = NP_CATEGORY[p];
+  const cq = NP_CATEGORY[q];
+  if (cp === 2 && cq === 2) return 'float64';
+  if (cp === 1 && cq === 1) return p === 'int64' || q === 'int64' ? 'int64' : 'int32';
+  // int with float: uint8 fits float32 exactly, int32/int64 need float64
+  const [i, f] = cp === 1 ? [p, q] : [q, p];
+  return f === 'float32' && i === 'uint8' ? 'float32' : 'float64';
+}
+
+/** An operand of numpy arithmetic: an ndarray (rank > 0), or a scalar (a Python number, or a 0-d ndarray: numpy
+ *  1.x's value-based casting lets a scalar change the result only when it is of a higher kind). */
+type NpOperand = { dtype: DType | null; scalar: boolean | null; python: boolean; num: number | null };
+
+function npOperand(v: Value, o: Operand): NpOperand {
+  return { dtype: v.k === 'float' ? 'float64' : o.dtype, scalar: o.kind === 'scalar' || o.kind === 'zerodim' ? true : v.k === 'tensor' && v.shape === null ? null : false, python: o.kind === 'scalar', num: o.num };
+}
+
+function npResultKnownRanks(x: NpOperand & { scalar: boolean }, y: NpOperand & { scalar: boolean }): DType | null {
+  if (x.dtype === null || y.dtype === null) return null;
+  if (x.scalar === y.scalar) return npPromote(x.dtype, y.dtype);
+  const [arr, sc] = x.scalar ? [y, x] : [x, y];
+  const A = arr.dtype as DType;
+  const S = sc.dtype as DType;
+  const ca = NP_CATEGORY[A];
+  const cs = NP_CATEGORY[S];
+  if (cs < ca) return A;
+  if (cs === ca) {
+    if (ca === 0 || A === 'float64' || A === 'int64') return A;
+    if (ca === 2) return sc.num !== null && Math.abs(sc.num) > 3.4e38 ? null : A;
+    // same-kind ints: the array's dtype when the value fits it
+    const r = NP_INT_RANGE[A];
+    return r && sc.num !== null && sc.num >= r[0] && sc.num <= r[1] ? A : null;
+  }
+  // a scalar of a higher kind: Python numbers give their default dtype (int64, float64); a 0-d float with an
+  // int32/int64 array gives float64
+  if (sc.python) return S;
+  if (cs === 2 && (A === 'int32' || A === 'int64')) return 'float64';
+  return null;
+}
+
+/** numpy's result dtype of `x op y` (numpy 1.x, value-based casting of scalars), or null when it depends on what
+ *  the engine does not know (a rank, a value, a rare dtype pair). */
+function numpyBinaryDtype(op: string, a: Value, x: Operand, b: Value, y: Operand): DType | null {
+  if (COMPARE.has(op)) return 'bool';
+  const p = npOperand(a, x);
+  const q = npOperand(b, y);
+  const ranks: [boolean, boolean][] = [];
+  for (const rp of p.scalar === null ? [true, false] : [p.scalar]) for (const rq of q.scalar === null ? [true, false] : [q.scalar]) ranks.push([rp, rq]);
+  let out: DType | null | undefined;
+  for (const [rp, rq] of ranks) {
+    const r = npResultKnownRanks({ ...p, scalar: rp }, { ...q, scalar: rq });
+    if (r === null || (out !== undefined && out !== r)) return null;
+    out = r;
+  }
+  if (!out) return null;
+  if (op === '/') return NP_CATEGORY[out] === 2 ? out : 'float64';
+  if (out === 'bool' && (op === '**' || op === '//' || op === '%' || op === '-' || op === '/')) return null;
+  return out;
+}
+
 /** A binary elementwise op where at least one side is a tensor; null when an operand is not a number/tensor. */
 export function tensorBinary(op: string, a: Value, b: Value): Value | null {
   const x = operand(a);
@@ -67,7 +135,8 @@ export function tensorBinary(op: string, a: Value, b: Value): Value | null {
       throw new ShapeError(`"bitwise_${op === '&' ? 'and' : op === '|' ? 'or' : 'xor'}_cpu" not implemented for 'Float'`);
     }
   }
-  if (numpy && dtype === 'float32' && ((x.value?.numpy && x.dtype === 'float64') || (y.value?.numpy && y.dtype === 'float64'))) dtype = 'float64';
+  if (numpy && !((a.k === 'tensor' && !a.numpy) || (b.k === 'tensor' && !b.numpy))) dtype = numpyBinaryDtype(op, a, x, b, y);
+  else if (numpy && dtype === 'float32' && ((x.value?.numpy && x.dtype === 'float64') || (y.value?.numpy && y.dtype === 'float64'))) dtype = 'float64';
   const out = tensor(shape, dtype, { numpy });
   const f = ARITH[op];
   if (f && dtype && shape && shape.every((d) => typeof d === 'number')) {

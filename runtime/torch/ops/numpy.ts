@@ -7,7 +7,7 @@
 import { dimOf, float, int, list, tensor, type Value } from '../../interp/values';
 import { dimAdd, dimProduct, normalizeDimIndex, type Dim } from '../../shape/dim';
 import type { DType } from '../../tensor/tensor';
-import { dtypeOf, intArg, sizesArg } from './common';
+import { dtypeOf, dtypeValue, intArg, sizesArg } from './common';
 import { numpyResultDtype, stackFamily } from './shape';
 import { OpArgs, OpArgs as Args } from './registry';
 import { tensorFromData } from './creation';
@@ -177,10 +177,60 @@ export function register(reg: OpRegistry): void {
     if (x.k === 'int') return tensor([dimOf(x)], 'int64', { numpy: true });
     return { k: 'unknown' };
   });
-  reg.def('np.random.choice', (a) => (a.get(1, 'size') ? sizeFrom(a, a.get(1, 'size')) : { k: 'unknown' }));
+  // np.random.choice(a, size): `size` draws from range(a) (int64) or from the array a (its dtype)
+  reg.def('np.random.choice', (a) => {
+    const size = a.get(1, 'size');
+    if (!size) return { k: 'unknown' };
+    const t = sizeFrom(a, size);
+    const from = a.get(0, 'a');
+    const dt = from?.k === 'int' ? 'int64' : from?.k === 'tensor' ? from.dtype : null;
+    return t.k === 'tensor' ? tensor(t.shape, dt, { numpy: true }) : t;
+  });
+  // np.arange: torch.arange's length rule (ceil((stop - start) / step)), numpy's dtypes: int64 for int arguments,
+  // float64 as soon as one is a float, or the dtype given
   reg.def('np.arange', (a) => {
-    const n = a.args.length === 1 ? dimOf(a.args[0]) : null;
-    return tensor([n], 'int64', { numpy: true });
+    const given = a.get(3, 'dtype');
+    const dt = given ? dtypeOf(given) : null;
+    const rule = reg.get('torch.arange');
+    const bounds = [a.get(0, 'start'), a.get(1, 'stop'), a.get(2, 'step')].filter((x): x is Value => x !== undefined);
+    const isFloat = bounds.some((x) => x.k === 'float' || (x.k === 'tensor' && x.dtype !== null && x.dtype.startsWith('float')));
+    const known = bounds.every((x) => x.k === 'int' || x.k === 'float' || x.k === 'bool');
+    const out: DType | null = given ? dt : !known ? null : isFloat ? 'float64' : 'int64';
+    const r = rule && known ? rule(new Args('torch.arange', bounds, new Map([['dtype', dtypeValue(out ?? 'float64')]]), a.services)) : null;
+    const shape = r && r.k === 'tensor' && r.shape ? r.shape : [bounds.length === 1 ? dimOf(bounds[0]) : null];
+    const t = tensor(shape, out, { numpy: true });
+    if (r && r.k === 'tensor' && r.data && out && r.data.dtype === out) t.data = r.data;
+    return t;
+  });
+  // np.random.RandomState(seed) / random.Random(seed): objects whose methods are the module's functions (values of
+  // their draws unknown, shapes known); np.random.default_rng(seed): the Generator API (integers, random, ...)
+  reg.def('np.random.RandomState', () => ({ k: 'opaque', cls: 'np.random', attrs: new Map() }));
+  reg.def('np.random.default_rng', () => ({ k: 'opaque', cls: 'np.random.Generator', attrs: new Map() }));
+  reg.def('np.random.Generator.integers', (a) => {
+    const size = a.get(2, 'size');
+    const dt = dtypeOf(a.get(3, 'dtype')) ?? 'int64';
+    if (size === undefined || size.k === 'none') return int(null);
+    const t = sizeFrom(a, size);
+    return t.k === 'tensor' ? tensor(t.shape, dt, { numpy: true }) : t;
+  });
+  reg.def(['np.random.Generator.random', 'np.random.Generator.standard_normal'], (a) => {
+    const size = a.get(0, 'size');
+    const dt = dtypeOf(a.get(1, 'dtype')) ?? 'float64';
+    if (size === undefined || size.k === 'none') return float(null);
+    const t = sizeFrom(a, size);
+    return t.k === 'tensor' ? tensor(t.shape, dt, { numpy: true }) : t;
+  });
+  for (const m of ['choice', 'permutation', 'shuffle']) {
+    reg.def(`np.random.Generator.${m}`, (a) => {
+      const rule = reg.get(`np.random.${m}`);
+      return rule ? rule(a) : { k: 'unknown' };
+    });
+  }
+  reg.def(['np.random.Generator.normal', 'np.random.Generator.uniform'], (a) => {
+    const size = a.get(2, 'size');
+    if (size === undefined || size.k === 'none') return float(null);
+    const t = sizeFrom(a, size);
+    return t.k === 'tensor' ? tensor(t.shape, 'float64', { numpy: true }) : t;
   });
   reg.def(['ndarray.astype'], (a) => {
     const x = a.self;
