@@ -40,6 +40,7 @@ import {
 } from '../python/source';
 import { Interpreter, type Binding, type InterpreterLimits } from '../interp/interpreter';
 import type { ReuseInput } from '../interp/reuse';
+import type { ImportContext, ModuleFile } from '../interp/imports';
 import type { InterpreterHooks } from '../interp/hooks';
 import type { CodeSpan } from '../steps/step';
 import type { Value } from '../interp/values';
@@ -99,6 +100,9 @@ export interface AnalyzeOptions {
   /** reanalyze() replays the top-level statements an edit cannot affect (default true; false interprets the whole
    *  module again, e.g. to measure the difference). */
   statementReuse?: boolean;
+  /** The analysed file's directory and how to read the files next to it: `import model` / `from .x import y` of
+   *  the program's own modules are followed (runtime/interp/imports.ts). Without it they are unknown. */
+  imports?: ImportContext;
 }
 
 export interface Analysis {
@@ -118,6 +122,8 @@ export interface Analysis {
   /** The interpreter (bindings, op sites) for the run engine. */
   readonly interpreter: Interpreter;
   readonly source: SourceText;
+  /** The program's other files this analysis read (local imports), in load order. */
+  readonly dependencies: readonly ModuleFile[];
   /** (Run engine) the user-coordinates span of [from, to) offsets of the analysed text (interpreter bindings). */
   span(from: number, to: number): CodeSpan;
   /** Time spent (ms): parse, interpret. */
@@ -165,6 +171,9 @@ class AnalysisImpl implements Analysis {
   readonly inlayHints: InlayHint[] = [];
   readonly parseErrors: Diagnostic[] = [];
   readonly interpreter: Interpreter;
+  get dependencies(): readonly ModuleFile[] {
+    return this.interpreter.dependencies;
+  }
   readonly timings: { parseMs: number; interpretMs: number };
   /** Descriptions by value object, for the next re-analysis. */
   private readonly described = new Map<Value, Described>();
@@ -183,6 +192,7 @@ class AnalysisImpl implements Analysis {
       hooks: opts.hooks,
       spanOf: (from, to) => this.span(from, to),
       reuse,
+      imports: opts.imports,
       // statement records only where a re-analysis can replay them (a whole .py file or a notebook, reuse on):
       // recording costs about a quarter of the interpretation
       record: !opts.lines && opts.statementReuse !== false,

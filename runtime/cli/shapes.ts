@@ -1,9 +1,11 @@
 // `rnn-lens shapes FILE.py|FILE.ipynb [--json] [--lines A-B]`: the static shape of every assignment. The human form
 // prints `line:col name  shape` lines (notebooks: `cell N line:col …`) plus diagnostics; --json prints
-// {"file": basename, "records": [...]} in the fixtures' record schema (a dim is a number, a string or null).
+// {"file": basename, "records": [...]} in the fixtures' record schema (a dim is a number, a string or null). The
+// program's own modules next to the file (`from model import Encoder`) are followed, as Python finds them.
 import { basename } from 'node:path';
 import { CliError, parseArgs, parseLineRange, readSourceFile, type Subcommand } from './common';
 import { analyzeNotebook, analyzePython, SourceError, type Analysis } from '../analysis/api';
+import { importsBeside } from './module-files';
 
 /** Larger inputs are refused with a message (the engine is linear, but a 50 MB "Python file" is not code). */
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -16,9 +18,9 @@ function analyze(path: string, text: string, lines?: { start: number; end: numbe
   try {
     if (path.toLowerCase().endsWith('.ipynb')) {
       if (lines) throw new CliError('--lines applies to .py files; for notebooks the whole notebook is analysed');
-      return analyzeNotebook(text);
+      return analyzeNotebook(text, { imports: importsBeside(path) });
     }
-    return analyzePython(text, { lines });
+    return analyzePython(text, { lines, imports: importsBeside(path) });
   } catch (e) {
     if (e instanceof SourceError) throw new CliError(`${basename(path)}: ${e.message}`);
     throw e;

@@ -7,9 +7,10 @@
 // depth) turn runaway analysis into unknown values with a message, never a hang or a stack overflow.
 import type { SyntaxNode } from '@lezer/common';
 import { ShapeError, joinShape, symbolic, type Dim } from '../shape/dim';
-import type { ParsedPython } from '../python/parse';
 import type { CodeSpan } from '../steps/step';
 import { Scope, type ScopeWatch } from './scope';
+import { Importer, type ImportContext, type LoadedModule, type ModuleFile } from './imports';
+import { parsePython, type ParsedPython } from '../python/parse';
 import { PositionMap, changedFields, childValues, fieldsOf, isImmutable, own, sameImmutable, type BindingState, type Owners, type UseState, type ReuseInput, type ReuseState, type StatementRecord } from './reuse';
 import type { InterpreterHooks, OpCall } from './hooks';
 import {
@@ -48,7 +49,7 @@ import { OpArgs, type OpRegistry, type OpServices } from '../torch/ops/registry'
 import { allOps } from '../torch/ops/index';
 import { dataLoaderBatches } from '../torch/ops/data';
 import { findMethod } from './builtins';
-import { RNG_VAR, drawFrom, rngEffect, seededStream } from '../torch/ops/rng-stream';
+import { PLAIN_INIT, RNG_VAR, drawFrom, rngEffect, seededStream } from '../torch/ops/rng-stream';
 import type { TorchGenerator } from '../torch/random';
 import { canonicalName, moduleAttr, nnIsInstance, nnModuleAttr, objectModuleMethod, tensorAttr, packedAttr } from '../torch/ops/attributes';
 import { binaryOp, compareOp, unaryOp } from './operators';
@@ -56,6 +57,21 @@ import { indexValue, setIndexValue } from './indexing';
 import { intArith, keyText } from './pyutil';
 
 const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not', '<>']);
+
+/** Library base classes whose __init__ draws no random numbers. */
+const PLAIN_INIT_BASES = new Set(['nn.Module', 'torch.nn.Module', 'data.Dataset', 'data.IterableDataset', 'object']);
+
+export interface InterpreterOptions {
+  limits?: Partial<InterpreterLimits>;
+  hooks?: InterpreterHooks;
+  spanOf?: (from: number, to: number) => CodeSpan;
+  reuse?: ReuseInput;
+  record?: boolean;
+  /** The program's other files (local imports, runtime/interp/imports.ts); static analysis only (not with hooks). */
+  imports?: ImportContext;
+  /** Set for the interpreter of an imported module: the program's interpreter and the shared importer. */
+  imported?: { root: Interpreter; importer: Importer; module: LoadedModule };
+}
 
 export interface InterpreterLimits {
   /** Evaluation steps (statements + expressions) before the analysis degrades to unknowns. */
@@ -210,6 +226,12 @@ export class Interpreter implements ScopeWatch {
   private readonly ops: OpRegistry;
   private steps = 0;
   private readonly deadline: number;
+  /** The program's local modules, shared by the program's interpreter and those of the modules it imports. */
+  private readonly importer: Importer | null;
+  /** For an imported module's interpreter: the program's (its random stream and deadline are the program's). */
+  private readonly root: Interpreter | null;
+  /** For an imported module's interpreter: the module (name, package, scope). */
+  private readonly module: LoadedModule | null;
   private exhausted = false;
   /** Sequence items and string characters (CHARS_PER_ITEM to an item) created so far, against ITEM_BUDGET. */
   private itemsCreated = 0;
@@ -281,23 +303,33 @@ export class Interpreter implements ScopeWatch {
 
   constructor(
     readonly parsed: ParsedPython,
-    private readonly opts: { limits?: Partial<InterpreterLimits>; hooks?: InterpreterHooks; spanOf?: (from: number, to: number) => CodeSpan; reuse?: ReuseInput; record?: boolean } = {},
+    private readonly opts: InterpreterOptions = {},
   ) {
     this.text = parsed.text;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.deadline = Date.now() + this.limits.timeMs;
+    this.root = opts.imported?.root ?? null;
+    this.module = opts.imported?.module ?? null;
+    this.importer = opts.imported?.importer ?? (opts.imports && !opts.hooks ? new Importer(opts.imports, (file, mod, by) => (by as Interpreter).runImported(file, mod)) : null);
+    this.deadline = this.root ? this.root.deadline : Date.now() + this.limits.timeMs;
     this.ops = allOps();
     this.recording = !opts.hooks && opts.record !== false;
+  }
+
+  /** The program's other files read (local imports), in load order. */
+  get dependencies(): readonly ModuleFile[] {
+    return this.importer ? this.importer.files : [];
   }
 
   run(): Scope {
     const stmts = this.statements(this.parsed.tree.topNode);
     if (!this.recording) {
-      const module = new Scope('module', null);
+      const module = this.module ? this.module.scope : new Scope('module', null);
       this.moduleScope = module;
-      module.vars.set('__name__', str('__main__'));
+      this.importer?.homes.set(module, this);
+      module.vars.set('__name__', str(this.module ? this.module.name : '__main__'));
       this.execBlock(stmts, module);
-      this.analyseUncalled();
+      // an imported module's functions are only analysed as the program calls them
+      if (!this.root) this.analyseUncalled();
       return module;
     }
     // the previous analysis's module scope object is refilled: the closures of replayed functions point at it
@@ -310,6 +342,7 @@ export class Interpreter implements ScopeWatch {
     module.globalNames.clear();
     module.vars.set('__name__', str('__main__'));
     module.watch = this;
+    this.importer?.homes.set(module, this);
     try {
       const candidates = prev ? this.reuseCandidates(prev) : null;
       for (let i = 0; i < stmts.length; i++) {
@@ -328,7 +361,9 @@ export class Interpreter implements ScopeWatch {
     } finally {
       module.watch = null;
     }
-    this.reuseState = this.exhausted || this.stopped ? null : { records: this.records, module, consumed: false, owners: this.owners };
+    // values of the program's other modules are made again by every analysis (their files may have changed): nothing
+    // that could hold one is replayed
+    this.reuseState = this.exhausted || this.stopped || this.importer?.loadedAny ? null : { records: this.records, module, consumed: false, owners: this.owners };
     return module;
   }
 
@@ -1002,7 +1037,7 @@ export class Interpreter implements ScopeWatch {
     const kids: SyntaxNode[] = [];
     for (let c = fc(node); c; c = nx(c)) kids.push(c);
     if (kids[0]?.name === 'from') {
-      // from a.b import x as y, z
+      // from a.b import x as y, z   /   from ..pkg import x (relative: leading dots)
       let i = 1;
       let mod = '';
       while (i < kids.length && kids[i].name !== 'import') {
@@ -1010,19 +1045,24 @@ export class Interpreter implements ScopeWatch {
         i++;
       }
       i++;
+      const level = mod.length - mod.replace(/^\.+/, '').length;
+      const parts = mod.length > level ? mod.slice(level).split('.') : [];
+      const local = this.importLocal(parts, level, node);
       for (; i < kids.length; i++) {
         const k = kids[i];
         if (k.name !== 'VariableName') {
-          if (k.name === '*' && mod) this.importStar(mod, scope);
+          if (k.name === '*' && local) this.importStarLocal(local, scope);
+          else if (k.name === '*' && mod) this.importStar(mod, scope);
           continue;
         }
-        let local = k;
+        let local_ = k;
         if (kids[i + 1]?.name === 'as' && kids[i + 2]) {
-          local = kids[i + 2];
+          local_ = kids[i + 2];
           i += 2;
         }
-        const v = moduleAttr(mod, this.t(k));
-        this.bindName(local, v, scope, false);
+        const name = this.t(k);
+        const v = local ? this.localMember(local, parts, level, name, node) : level > 0 ? unknown(`relative import ${mod}: not a module next to this file`) : moduleAttr(mod, name);
+        this.bindName(local_, v, scope, false);
       }
       return;
     }
@@ -1038,14 +1078,93 @@ export class Interpreter implements ScopeWatch {
         i++;
         continue;
       }
-      const path = parts.map((p) => this.t(p)).join('.');
+      const names = parts.map((p) => this.t(p));
+      const path = names.join('.');
+      const local = this.importLocal(names, 0, node);
       if (kids[i]?.name === 'as' && kids[i + 1]) {
-        this.bindName(kids[i + 1], { k: 'ns', path }, scope, false);
+        this.bindName(kids[i + 1], local ? local.value : { k: 'ns', path }, scope, false);
         i += 2;
       } else {
-        this.bindName(parts[0], { k: 'ns', path: this.t(parts[0]) }, scope, false);
+        const top = local ? this.importer?.modules.get(names[0]) : undefined;
+        this.bindName(parts[0], top ? top.value : { k: 'ns', path: names[0] }, scope, false);
       }
       if (kids[i]?.name === ',') i++;
+    }
+  }
+
+  /** A module of the program (next to the analysed file) for an import statement, loaded once per analysis; null
+   *  for anything else (libraries). A module that is there but not analysed (too large, too many) gets a note. */
+  private importLocal(parts: readonly string[], level: number, node: SyntaxNode): LoadedModule | null {
+    if (!this.importer) return null;
+    const r = this.importer.load(parts, level, this.module ? this.module.pkg : null, this);
+    if (typeof r === 'string') {
+      this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', r);
+      return null;
+    }
+    return r;
+  }
+
+  /** `from mod import name`: the module's global `name`, else its submodule `name` (a package), else unknown. */
+  private localMember(mod: LoadedModule, parts: readonly string[], level: number, name: string, node: SyntaxNode): Value {
+    const v = mod.value.attrs.get(name);
+    if (v !== undefined) return v;
+    if (mod.dir !== null) {
+      const sub = this.importLocal([...parts, name], level, node);
+      if (sub) return sub.value;
+    }
+    return unknown(`${mod.name}.${name}: not defined where the analysis could see it`);
+  }
+
+  /** `from mod import *`: its names listed in `__all__` when that is a known list of strings, else every name not
+   *  starting with an underscore. */
+  private importStarLocal(mod: LoadedModule, scope: Scope): void {
+    const all = mod.value.attrs.get('__all__');
+    const listed = all && (all.k === 'list' || all.k === 'tuple') && all.items && all.items.every((x) => x.k === 'str' && x.v !== null) ? all.items.map((x) => (x as { v: string }).v) : null;
+    for (const [k, v] of mod.value.attrs) if (listed ? listed.includes(k) : !k.startsWith('_')) scope.set(k, v);
+  }
+
+  /** Interprets an imported module's file with its own interpreter (its nodes are in its own tree), with the
+   *  certainty of the importing code (an import in a branch that may not run). */
+  private runImported(file: ModuleFile, mod: LoadedModule): void {
+    const importer = this.importer;
+    if (!importer) return;
+    const root = this.root ?? this;
+    const interp = new Interpreter(parsePython(file.text), { limits: this.limits, record: false, imported: { root, importer, module: mod } });
+    importer.homes.set(mod.scope, interp);
+    interp.enterFrom(this, () => interp.run());
+  }
+
+  /** A call from another module's interpreter of a function defined in this one. Errors the call raises here are
+   *  the caller's too (its arguments caused them): they are also reported at its call, naming where they happened. */
+  private callFrom(caller: Interpreter, fn: FunctionValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    return this.enterFrom(caller, () => {
+      const before = this.diagnostics.length;
+      const r = this.callFunction(fn, args, kwargs, node);
+      for (let i = before; i < this.diagnostics.length; i++) {
+        const d = this.diagnostics[i];
+        if (d.severity !== 'error') continue;
+        const where = d.from === node.from && d.to === node.to ? '' : ` (in ${this.module?.file?.path ?? 'an imported module'}, line ${this.parsed.lines.position(d.from).line})`;
+        caller.diag(node.from, node.to, d.code, d.severity, `${d.message}${where}`);
+      }
+      return r;
+    });
+  }
+
+  /** Runs `f` with the caller's state of certainty (branches that may not run, code out of PyTorch's order,
+   *  speculative analysis) and call depth added to this interpreter's. */
+  private enterFrom<T>(caller: Interpreter, f: () => T): T {
+    const add = { uncertain: caller.uncertain, outOfOrder: caller.outOfOrder, speculative: caller.speculative, depth: caller.callDepth };
+    this.uncertain += add.uncertain;
+    this.outOfOrder += add.outOfOrder;
+    this.speculative += add.speculative;
+    this.callDepth += add.depth;
+    try {
+      return f();
+    } finally {
+      this.uncertain -= add.uncertain;
+      this.outOfOrder -= add.outOfOrder;
+      this.speculative -= add.speculative;
+      this.callDepth -= add.depth;
     }
   }
 
@@ -2416,7 +2535,8 @@ export class Interpreter implements ScopeWatch {
    *  a certain manual_seed, advanced by draws of known size on the certain path (randint/randperm get their values),
    *  unknown after anything else that may draw. Returns the result, with values when the draw is exact. */
   private followRng(name: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, result: Value, known: boolean): Value {
-    const module = this.moduleScope;
+    // one stream for the whole program: an imported module draws from the program's
+    const module = this.root ? this.root.moduleScope : this.moduleScope;
     if (this.opts.hooks || this.speculative > 0 || !module) return result;
     const eff = rngEffect(name, self, args, kwargs, result, known);
     if (eff.kind === 'none') return result;
@@ -2521,7 +2641,23 @@ export class Interpreter implements ScopeWatch {
         bb = next && next.k === 'class' ? next : undefined;
       }
     }
+    // the library base's __init__ (no user base defines one): nn.Module's, Dataset's and object's draw no random
+    // numbers (an nn.LSTM base's would)
+    if (!attrs.has('__init__') && this.libraryBases(owner).every((b) => b.k === 'builtin' && PLAIN_INIT_BASES.has(b.name))) attrs.set(PLAIN_INIT, bool(true));
     return { k: 'opaque', cls: 'super', attrs };
+  }
+
+  /** The bases of `cls` and of its user base classes that are not user classes (torch's, Python's). */
+  private libraryBases(cls: ClassValue): Value[] {
+    const out: Value[] = [];
+    const seen = new Set<ClassValue>();
+    const walk = (c: ClassValue): void => {
+      if (seen.has(c) || seen.size > 50) return;
+      seen.add(c);
+      for (const b of c.bases) if (b.k === 'class') walk(b); else out.push(b);
+    };
+    walk(cls);
+    return out;
   }
 
   private isInstance(args: Value[]): Value {
@@ -2563,6 +2699,10 @@ export class Interpreter implements ScopeWatch {
   }
 
   callFunction(fn: FunctionValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    if (this.importer?.loadedAny) {
+      const home = this.importer.homes.get((fn.closure as Scope).module()) as Interpreter | undefined;
+      if (home && home !== this) return home.callFrom(this, fn, args, kwargs, node);
+    }
     if (!this.called.has(fn)) {
       this.called.add(fn);
       if (this.rec) this.rec.called.push(fn);

@@ -1,5 +1,5 @@
 // `rnn-lens shapes` on hostile and ordinary inputs: binary file, 5 MB file, 10k nested parentheses, unbounded
-// recursion, infinite loops, malformed notebooks, a missing file, a directory — each ends with a result or a
+// recursion, infinite loops, malformed notebooks, a missing file, a directory, hostile local imports — each ends with a result or a
 // one-line message (never a stack trace), within the process timeout. Also the JSON schema, --lines and notebooks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,6 +109,33 @@ test('hostile: code that builds huge values ends with a result in a 256 MB heap 
     assert.equal(r.code, 0, `source ${i}: ${r.stderr}`);
     if (note) assert.match(r.stdout, new RegExp(`RNNL-LIMIT: .*${note.source}`), `source ${i}: ${r.stdout}`);
   });
+});
+
+test('hostile: local imports of broken, binary, huge, piped, cyclic and self-nested modules end with a result', () => {
+  const dir = join(tmp, 'project');
+  mkdirSync(join(dir, 'pkg'), { recursive: true });
+  writeInput(dir, 'binmod.py', Buffer.from([0, 1, 2, 0xff, 0xfe, 0, 10, 13]));
+  writeInput(dir, 'broken.py', 'def f(:\n    pass\nX = 3\n');
+  writeInput(dir, 'nested.py', `Y = ${'('.repeat(10000)}1${')'.repeat(10000)}\n`);
+  writeInput(dir, 'big.py', `Z = 1\n${'x = [1, 2, 3]\n'.repeat(400_000)}`);
+  writeInput(dir, 'cyc_a.py', 'import cyc_b\nA = 1\n');
+  writeInput(dir, 'cyc_b.py', 'import cyc_a\nfrom cyc_a import A\nB = A\n');
+  writeInput(dir, 'pkg/__init__.py', 'from . import pkg\nfrom .pkg import pkg as again\n');
+  // a package that contains itself: pkg/pkg -> pkg (each level is a new module name, up to the module limit)
+  spawnSync('ln', ['-s', '.', join(dir, 'pkg', 'pkg')]);
+  spawnSync('mkfifo', [join(dir, 'fifomod.py')]);
+  const main = writeInput(dir, 'main.py', [
+    'import torch', 'import binmod, broken, nested, big, fifomod, cyc_a', 'import pkg.pkg.pkg.pkg.pkg', 'from pkg.pkg.pkg import again',
+    'x = torch.zeros(broken.X, 2)', 'y = torch.zeros(3)', '',
+  ].join('\n'));
+  const r = runCli('shapes', [main], 60_000, ['--max-old-space-size=256']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /^5:0 x {2}Tensor\[float32\] \(3, 2\)$/m);
+  assert.match(r.stdout, /^6:0 y {2}Tensor\[float32\] \(3,\)$/m);
+  assert.match(r.stdout, /^2:0 info RNNL-LIMIT: \S+big\.py has 5600006 bytes \(more than 1000000 characters\): it is not analysed$/m);
+  assert.match(r.stdout, /^2:0 info RNNL-LIMIT: \S+binmod\.py is not a text file: it is not analysed$/m);
+  assert.match(r.stdout, /^2:0 info RNNL-LIMIT: \S+fifomod\.py is not a regular file \(a device, pipe or socket\): it is not analysed$/m);
 });
 
 test('hostile: malformed notebooks', () => {

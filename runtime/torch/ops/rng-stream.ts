@@ -15,6 +15,9 @@ import { dtypeOf, intArg } from './common';
 /** The module variable holding the stream (not a Python identifier: user code cannot touch it). */
 export const RNG_VAR = '<torch global generator>';
 
+/** Marks a `super()` object whose `__init__` is a library one that draws nothing (not a Python identifier). */
+export const PLAIN_INIT = '<plain __init__>';
+
 /** What an op does to the global stream. */
 export type RngEffect =
   | { kind: 'none' }
@@ -102,6 +105,8 @@ function uniformInitCount(m: NnModuleValue): number | null {
 
 /** The effect of op `name` (already computed: `result`) on the global stream. `known`: the engine has a rule for it. */
 export function rngEffect(name: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, result: Value, known: boolean): RngEffect {
+  // super().__init__() of a class whose library base is nn.Module/Dataset/object (the interpreter marks it)
+  if (name === 'super.__init__' && self?.k === 'opaque' && self.attrs.has(PLAIN_INIT)) return NONE_EFFECT;
   if (!known) return POISON;
   if (name === 'torch.manual_seed' || name === 'torch.random.manual_seed') {
     const s = args[0] ?? kwargs.get('seed');
