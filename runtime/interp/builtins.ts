@@ -722,7 +722,7 @@ export function register(reg: OpRegistry): void {
     const v = a.get(0);
     return str(v && v.k === 'int' && v.v !== null ? String.fromCodePoint(v.v) : null);
   });
-  reg.def(['open', 'input', 'vars', 'dir', 'globals', 'locals', 'exec', 'eval', 'id', 'hash', 'format', 'callable', 'object', 'slice', 'bytes'], () => UNKNOWN);
+  reg.def(['open', 'input', 'vars', 'dir', 'globals', 'locals', 'exec', 'eval', 'format', 'callable', 'object', 'slice', 'bytes'], () => UNKNOWN);
   // type(x): the class of a value whose class is known (compared with == / is against nn.Conv2d, int, a user class)
   reg.def('type', (a) => {
     const v = a.get(0);
@@ -783,6 +783,16 @@ export function register(reg: OpRegistry): void {
     const its = a.args.map((v) => iterate(a, v));
     if (its.every((i) => i.items)) return list(its.flatMap((i) => i.items!));
     return unknownSeq('list', its.length ? its.map((i) => i.elem).reduce((p, q) => join(p, q)) : UNKNOWN);
+  });
+  // chain.from_iterable(xss): the items of each item of xss, in order
+  reg.def(['itertools.chain.from_iterable'], (a) => {
+    const outer = iterate(a, a.get(0, 'iterable') ?? UNKNOWN);
+    if (outer.items) {
+      const its = outer.items.map((v) => iterate(a, v));
+      if (its.every((i) => i.items)) return list(its.flatMap((i) => i.items!));
+      return unknownSeq('list', its.length ? its.map((i) => i.elem).reduce((p, q) => join(p, q)) : UNKNOWN);
+    }
+    return unknownSeq('list', iterate(a, outer.elem).elem);
   });
   // random / math: values unknown (random) or computed (math), types known
   reg.def(['random.randint', 'random.randrange', 'random.getrandbits'], () => int(null));
@@ -850,6 +860,8 @@ export function register(reg: OpRegistry): void {
     return str(c && c.k === 'str' && c.v !== null ? unicodeCategory(c.v) : null);
   });
   reg.def('random.seed', () => NONE);
+  // hash(x) / id(x): ints whose values are per process
+  reg.def(['hash', 'id'], () => int(null));
   // random.Random(seed): an object whose methods are the module's functions (same rules, values unknown)
   reg.def('random.Random', () => ({ k: 'opaque', cls: 'random', attrs: new Map() }));
   // random.shuffle(x) / np.random.shuffle(x): the same items (rows) in an order the engine cannot know, so every

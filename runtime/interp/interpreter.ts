@@ -2232,9 +2232,11 @@ export class Interpreter implements ScopeWatch {
         const sym = obj.name !== undefined && /^[A-Za-z_][\w.]*$/.test(obj.name) && !NOT_SIZE_ATTRS.has(name) ? symbolic(`${obj.name}.${name}`) : null;
         return typeof sym === 'string' ? { k: 'unknown', why: `attribute ${sym}`, name: sym } : UNKNOWN;
       }
+      case 'builtin':
+        // a function's own attributes the registry knows (itertools.chain.from_iterable)
+        return !obj.self && this.ops.get(`${obj.name}.${name}`) ? { k: 'builtin', name: `${obj.name}.${name}` } : UNKNOWN;
       case 'func':
       case 'bound':
-      case 'builtin':
       case 'none':
         return UNKNOWN;
       default:

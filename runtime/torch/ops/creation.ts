@@ -48,6 +48,9 @@ function inferData(s: OpServices, v: Value, depth = 0): { shape: Dim[] | null; d
         if (data && p.data) data.push(...p.data);
         else data = null;
       }
+      // a Python number among the items: every item must be a scalar (torch rejects anything else), so the
+      // result is 1-D even when other items are unknown values
+      if (shape === null && v.items.some((x) => x.k === 'int' || x.k === 'float' || x.k === 'bool')) shape = [v.items.length];
       return { shape, dtype, data };
     }
     default:

@@ -337,9 +337,18 @@ export function register(reg: OpRegistry): void {
     }
     return tensor(x.shape, x.dtype);
   });
+  // masked_select(input, mask): 1-D, one element per true of the mask broadcast to the common shape (each mask
+  // element repeated numel(common) / numel(mask) times)
   reg.fnAndMethod(['masked_select'], (a) => {
     const x = a.get(0, 'input');
-    return tensor([null], x && x.k === 'tensor' ? x.dtype : null);
+    const mask = a.get(1, 'mask');
+    const dt = x && x.k === 'tensor' ? x.dtype : null;
+    if (!x || x.k !== 'tensor' || !mask || mask.k !== 'tensor' || mask.dtype !== 'bool' || !x.shape || !mask.shape || !mask.data) return tensor([null], dt);
+    const common = broadcastShapes(x.shape, mask.shape);
+    if (!common || !common.every((d): d is number => typeof d === 'number')) return tensor([null], dt);
+    const trues = mask.data.toArray().filter((v) => v !== 0).length;
+    const numel = common.reduce((p, q) => p * q, 1);
+    return tensor([mask.data.numel === 0 ? 0 : (trues * numel) / mask.data.numel], dt);
   });
   reg.fnAndMethod(['nonzero'], (a) => {
     const x = a.get(0, 'input');

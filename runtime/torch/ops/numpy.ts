@@ -7,7 +7,7 @@
 import { dimOf, float, int, list, tensor, type Value } from '../../interp/values';
 import { dimAdd, dimProduct, normalizeDimIndex, type Dim } from '../../shape/dim';
 import type { DType } from '../../tensor/tensor';
-import { dtypeOf, dtypeValue, intArg, sizesArg } from './common';
+import { dtypeOf, dtypeValue, intArg, sizesArg, withData } from './common';
 import { numpyResultDtype, stackFamily } from './shape';
 import { OpArgs, OpArgs as Args } from './registry';
 import { tensorFromData } from './creation';
@@ -138,11 +138,22 @@ export function register(reg: OpRegistry): void {
   reg.def(['np.mean', 'np.std', 'np.var', 'np.sum', 'np.max', 'np.min', 'np.amax', 'np.amin'], (a) => npReduce(a, a.get(0, 'a'), 1));
   reg.def(['ndarray.mean', 'ndarray.std', 'ndarray.var', 'ndarray.sum', 'ndarray.max', 'ndarray.min'], (a) => npReduce(a, a.self, 0));
   reg.def(['np.array', 'np.asarray'], np);
-  reg.def(['np.zeros', 'np.ones', 'np.empty'], (a) => tensor(sizesArg(a, 0, 'shape'), dtypeOf(a.get(1, 'dtype')) ?? 'float64', { numpy: true }));
+  // zeros / ones / full keep their (small) data, so item writes in a preparation loop (`lengths[i] = len(seq)`)
+  // leave known values
+  const filledNd = (shape: Dim[] | null, dt: DType | null, fill: number | null): Value => {
+    const t = tensor(shape, dt, { numpy: true });
+    if (shape && dt && fill !== null && shape.every((d): d is number => typeof d === 'number')) {
+      const n = shape.reduce((x, y) => x * y, 1);
+      if (n <= 4096) t.data = withData(shape, dt, new Array(n).fill(fill)).data;
+    }
+    return t;
+  };
+  reg.def(['np.zeros', 'np.ones', 'np.empty'], (a) => filledNd(sizesArg(a, 0, 'shape'), dtypeOf(a.get(1, 'dtype')) ?? 'float64', a.op === 'np.zeros' ? 0 : a.op === 'np.ones' ? 1 : null));
   reg.def('np.full', (a) => {
     const fill = a.get(1, 'fill_value');
     const dt = dtypeOf(a.get(2, 'dtype')) ?? (fill?.k === 'int' ? 'int64' : fill?.k === 'bool' ? 'bool' : 'float64');
-    return tensor(sizesArg(a, 0, 'shape'), dt, { numpy: true });
+    const num = fill && (fill.k === 'int' || fill.k === 'float') ? fill.v : fill && fill.k === 'bool' && fill.v !== null ? Number(fill.v) : null;
+    return filledNd(sizesArg(a, 0, 'shape'), dt, num);
   });
   reg.def(['np.zeros_like', 'np.ones_like', 'np.empty_like'], (a) => {
     const x = a.get(0, 'a');
