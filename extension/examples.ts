@@ -16,6 +16,7 @@ export const EXAMPLES: readonly ExampleInfo[] = [
   { file: 'bilstm_lengths.ipynb', title: 'Bidirectional, two-layer LSTM on unequal lengths, as a notebook (seed 003)' },
   { file: 'gru_classifier.py', title: 'A GRU classifier module with packing' },
   { file: 'gotchas.py', title: 'Deliberate mistakes: see the diagnostics and quick fixes' },
+  { file: 'tagger_project/train.py', title: 'A project in several files: train.py imports its model and data modules (shapes follow the imports)' },
 ];
 
 /** Where an extension keeps its files: the install folder (read) and its global storage (the user's copies). */
@@ -29,7 +30,8 @@ export function exampleUri(extensionUri: vscode.Uri, file: string): vscode.Uri {
 }
 
 /** The user's copy of an example (global storage, examples/FILE), copied from the install folder when missing;
- *  an existing copy is never overwritten (it may hold the user's edits). */
+ *  an existing copy is never overwritten (it may hold the user's edits). An example inside a folder (a project:
+ *  `tagger_project/train.py`) comes with its whole folder, the modules it imports. */
 export async function userCopyOfExample(where: ExampleLocations, file: string): Promise<vscode.Uri> {
   const dir = vscode.Uri.joinPath(where.globalStorageUri, 'examples');
   const copy = vscode.Uri.joinPath(dir, file);
@@ -40,7 +42,8 @@ export async function userCopyOfExample(where: ExampleLocations, file: string): 
     // not there yet: copy it below
   }
   await vscode.workspace.fs.createDirectory(dir);
-  await vscode.workspace.fs.copy(exampleUri(where.extensionUri, file), copy, { overwrite: false });
+  const unit = file.includes('/') ? file.slice(0, file.indexOf('/')) : file;
+  await vscode.workspace.fs.copy(exampleUri(where.extensionUri, unit), vscode.Uri.joinPath(dir, unit), { overwrite: false });
   return copy;
 }
 

@@ -40,6 +40,21 @@ const PYTHON: vscode.DocumentSelector = [
   { language: 'python', scheme: 'vscode-notebook-cell' },
 ];
 
+/** Watches the workspace's Python files: a change or deletion re-analyses the open files that import the file, a new
+ *  file every open Python file (an import that was unknown may now resolve). */
+function pythonFilesWatcher(analysis: AnalysisService, diagnostics: DiagnosticsPublisher): vscode.Disposable {
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+  return vscode.Disposable.from(
+    watcher,
+    watcher.onDidChange((uri) => diagnostics.scheduleDependents(uri)),
+    watcher.onDidDelete((uri) => diagnostics.scheduleDependents(uri)),
+    watcher.onDidCreate(() => {
+      analysis.forgetAll();
+      diagnostics.refreshAll();
+    }),
+  );
+}
+
 export function activate(context: vscode.ExtensionContext): RnnLensApi {
   const started = performance.now();
   const log = new Log();
@@ -61,6 +76,8 @@ export function activate(context: vscode.ExtensionContext): RnnLensApi {
         inlayHints.refresh();
         codeLens.refresh();
       }),
+      // a module changed on disk (another tool, a save of a file not open here) or appeared: its importers again
+      pythonFilesWatcher(analysis, diagnostics),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!affectsRnnLens(e)) return;
         inlayHints.refresh();

@@ -1,11 +1,14 @@
 // The bridge between VS Code documents and the shape engine (runtime/analysis/api.ts): one analysis per Python file
-// or per notebook (cells concatenated in order by the runtime, so shapes flow across cells), cached per document
-// version, re-used incrementally after edits (a file: after single edits; a notebook: after any change of its cells,
+// or per notebook (cells concatenated in order by the runtime, so shapes flow across cells), following the program's
+// local imports (open documents first, then disk), cached per document version while the modules it read are
+// unchanged, re-used incrementally after edits (a file: after single edits; a notebook: after any change of its cells,
 // the engine diffs the concatenated cell text itself), and mapped between editor positions (0-based lines) and the
 // engine's (1-based lines, notebook cell index). The engine module is loaded on first use, not at activation.
 import * as vscode from 'vscode';
 import type { Analysis, NotebookCell, TextChange } from '../../runtime/analysis/api';
 import type { CodeSpan } from '../../runtime/steps/step';
+import type { ImportContext } from '../../runtime/interp/imports';
+import { currentModuleText, importsBeside } from '../../runtime/python/module-files';
 import { readConfig } from '../config';
 import type { Log } from '../log';
 
@@ -83,7 +86,7 @@ export class AnalysisService implements vscode.Disposable {
     const id = document.uri.toString();
     const key = `py:${document.version}`;
     const cached = this.ownEntry(id, document);
-    if (cached?.key === key) return cached.analysis;
+    if (cached?.key === key && this.dependenciesUnchanged(cached.analysis)) return cached.analysis;
     const text = document.getText();
     if (this.tooLarge(id, text.length)) return undefined;
     const engine = await this.loadEngine();
@@ -92,7 +95,7 @@ export class AnalysisService implements vscode.Disposable {
     this.pending.delete(id);
     const analysis = this.guard(id, key, () => {
       if (cached && cached.timeMs === limits.timeMs && pend && pend.changes && cached.key === `py:${pend.fromVersion}`) return cached.analysis.reanalyze(text, pend.changes);
-      return engine.analyzePython(text, { limits });
+      return engine.analyzePython(text, { limits, imports: this.importsOf(document.uri) });
     });
     if (analysis) this.store(id, key, analysis, document, limits.timeMs);
     return analysis;
@@ -103,7 +106,7 @@ export class AnalysisService implements vscode.Disposable {
     const cellsOfNotebook = notebook.getCells();
     const key = `nb:${cellsOfNotebook.map((c) => `${c.kind}.${c.document.languageId}.${c.document.version}`).join(',')}`;
     const cached = this.ownEntry(id, notebook);
-    if (cached?.key === key) return cached.analysis;
+    if (cached?.key === key && this.dependenciesUnchanged(cached.analysis)) return cached.analysis;
     const cells: NotebookCell[] = cellsOfNotebook.map((c) => ({
       kind: c.kind === vscode.NotebookCellKind.Code ? 'code' : 'markdown',
       source: c.document.getText(),
@@ -116,9 +119,27 @@ export class AnalysisService implements vscode.Disposable {
     // incrementally: the engine compares the old and new cell texts, re-parses only around the change and replays
     // the statements it cannot affect
     const previous = cached && cached.timeMs === limits.timeMs ? cached.analysis : undefined;
-    const analysis = this.guard(id, key, () => (previous ? previous.reanalyzeNotebook(cells) : engine.analyzeNotebook(cells, { limits })));
+    const analysis = this.guard(id, key, () => (previous ? previous.reanalyzeNotebook(cells) : engine.analyzeNotebook(cells, { limits, imports: this.importsOf(notebook.uri) })));
     if (analysis) this.store(id, key, analysis, notebook, limits.timeMs);
     return analysis;
+  }
+
+  /** Local imports of a file or notebook on disk are looked up in its folder, in the open documents first (their
+   *  unsaved text), then on disk. Untitled and virtual documents have no folder: their imports stay unknown. */
+  private importsOf(uri: vscode.Uri): ImportContext | undefined {
+    return uri.scheme === 'file' ? importsBeside(uri.fsPath, openDocumentText) : undefined;
+  }
+
+  /** Whether every module file an analysis read still has the text it read (open document or disk). */
+  private dependenciesUnchanged(analysis: Analysis): boolean {
+    return analysis.dependencies.every((d) => currentModuleText(d.path, openDocumentText) === d.text);
+  }
+
+  /** Open files and notebooks whose cached analysis read the module file at `fsPath` (they show its shapes). */
+  dependentsOf(fsPath: string): (vscode.TextDocument | vscode.NotebookDocument)[] {
+    const out: (vscode.TextDocument | vscode.NotebookDocument)[] = [];
+    for (const e of this.cache.values()) if (!e.owner.isClosed && e.analysis.dependencies.some((d) => d.path === fsPath)) out.push(e.owner);
+    return out;
   }
 
   /** The cache entry of this very document (not of a closed one that had the same URI). */
@@ -176,6 +197,12 @@ export class AnalysisService implements vscode.Disposable {
     this.pending.set(id, { fromVersion, changes });
   }
 
+  /** Drops every cached analysis (a new Python file may be a module an analysis could not find before). */
+  forgetAll(): void {
+    this.cache.clear();
+    this.pending.clear();
+  }
+
   private forget(id: string): void {
     this.cache.delete(id);
     this.pending.delete(id);
@@ -200,6 +227,11 @@ export function spanRange(span: CodeSpan): vscode.Range {
 /** True when an engine item (which carries `cell` for notebooks) belongs to the scope's document. */
 export function inScope(scope: DocumentScope, cell: number | undefined): boolean {
   return scope.kind === 'notebook' ? cell === scope.cell : cell === undefined;
+}
+
+/** The text of an open file document at a file-system path (with its unsaved changes). */
+function openDocumentText(fsPath: string): string | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === fsPath)?.getText();
 }
 
 function shortName(id: string): string {

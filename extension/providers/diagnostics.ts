@@ -31,12 +31,23 @@ export class DiagnosticsPublisher implements vscode.Disposable {
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        this.schedule(e.document);
+        if (e.document.uri.scheme === 'file') this.scheduleDependents(e.document.uri);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.clearDocument(d.uri)),
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.scheduleNotebook(nb, 0)),
       vscode.workspace.onDidChangeNotebookDocument((e) => this.scheduleNotebook(e.notebook)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => nb.getCells().forEach((c) => this.clearDocument(c.document.uri))),
     );
+  }
+
+  /** A module file changed (typed in, or changed on disk): the open files and notebooks that import it again. */
+  scheduleDependents(uri: vscode.Uri): void {
+    for (const d of this.service.dependentsOf(uri.fsPath)) {
+      if ('getCells' in d) this.scheduleNotebook(d);
+      else this.schedule(d);
+    }
   }
 
   /** Analyses everything already open (at activation and after a settings change). */

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { CliError, parseArgs, parseLineRange, readSourceFile, type Subcommand } from './common';
 import { analyzeNotebook, analyzePython, SourceError, type Analysis } from '../analysis/api';
-import { importsBeside } from './module-files';
+import { importsBeside } from '../python/module-files';
 
 /** Larger inputs are refused with a message (the engine is linear, but a 50 MB "Python file" is not code). */
 const MAX_BYTES = 20 * 1024 * 1024;

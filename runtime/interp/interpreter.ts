@@ -232,6 +232,8 @@ export class Interpreter implements ScopeWatch {
   private readonly root: Interpreter | null;
   /** For an imported module's interpreter: the module (name, package, scope). */
   private readonly module: LoadedModule | null;
+  /** While another module's interpreter calls into this one: the errors raised (repeats included), for its call. */
+  private raised: InterpDiagnostic[] | null = null;
   private exhausted = false;
   /** Sequence items and string characters (CHARS_PER_ITEM to an item) created so far, against ITEM_BUDGET. */
   private itemsCreated = 0;
@@ -605,6 +607,7 @@ export class Interpreter implements ScopeWatch {
 
   diag(from: number, to: number, code: string, severity: InterpDiagnostic['severity'], message: string): void {
     if (this.rec) this.rec.diags.push({ from, to, code, severity, message });
+    if (this.raised && severity === 'error') this.raised.push({ from, to, code, severity, message });
     const key = `${from}:${code}:${message}`;
     if (this.diagKeys.has(key)) return;
     this.diagKeys.add(key);
@@ -1137,17 +1140,26 @@ export class Interpreter implements ScopeWatch {
   /** A call from another module's interpreter of a function defined in this one. Errors the call raises here are
    *  the caller's too (its arguments caused them): they are also reported at its call, naming where they happened. */
   private callFrom(caller: Interpreter, fn: FunctionValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-    return this.enterFrom(caller, () => {
-      const before = this.diagnostics.length;
-      const r = this.callFunction(fn, args, kwargs, node);
-      for (let i = before; i < this.diagnostics.length; i++) {
-        const d = this.diagnostics[i];
-        if (d.severity !== 'error') continue;
-        const where = d.from === node.from && d.to === node.to ? '' : ` (in ${this.module?.file?.path ?? 'an imported module'}, line ${this.parsed.lines.position(d.from).line})`;
+    const saved = this.raised;
+    const raised: InterpDiagnostic[] = [];
+    this.raised = raised;
+    try {
+      return this.enterFrom(caller, () => this.callFunction(fn, args, kwargs, node));
+    } finally {
+      this.raised = saved;
+      for (const d of raised) {
+        const where = d.from === node.from && d.to === node.to ? '' : ` (in ${this.fileName()}, line ${this.parsed.lines.position(d.from).line})`;
         caller.diag(node.from, node.to, d.code, d.severity, `${d.message}${where}`);
       }
-      return r;
-    });
+    }
+  }
+
+  /** This module's file, relative to the analysed file's folder when it is under it. */
+  private fileName(): string {
+    const path = this.module?.file?.path;
+    if (!path) return 'an imported module';
+    const dir = this.importer?.ctx.dir ?? '';
+    return dir && path.startsWith(dir) && (path[dir.length] === '/' || path[dir.length] === '\\') ? path.slice(dir.length + 1) : path;
   }
 
   /** Runs `f` with the caller's state of certainty (branches that may not run, code out of PyTorch's order,

@@ -27,7 +27,7 @@ suite('commands', () => {
   });
 
   test('Open Example opens every packaged example (the notebook in the notebook editor)', async () => {
-    const manifestFiles = ['pack_chars.py', 'pad_pack_unsorted.py', 'bilstm_lengths.ipynb', 'gru_classifier.py', 'gotchas.py'];
+    const manifestFiles = ['pack_chars.py', 'pad_pack_unsorted.py', 'bilstm_lengths.ipynb', 'gru_classifier.py', 'gotchas.py', 'tagger_project/train.py'];
     for (const file of manifestFiles) {
       const uri = (await vscode.commands.executeCommand('rnnLens.openExample', file)) as vscode.Uri;
       assert.ok(uri.path.endsWith(`/examples/${file}`), `${file}: ${uri.toString()}`);
