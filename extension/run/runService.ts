@@ -5,7 +5,7 @@
 // ONNX session per module + weights, wasm results reused) for the session. rnnLens.run.threads or a memory limit
 // that changes restarts the worker after the runs in progress (ORT's thread count is fixed per worker).
 import type * as vscode from 'vscode';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunProgress } from '../../runtime/run/engine';
 import type { RnnLensConfig } from '../config';
 import { RunWorkerClient, type WorkerRunReply } from './runWorkerClient';
@@ -41,9 +41,10 @@ export class RunService implements vscode.Disposable {
     const limits = { maxElements: config.runMaxElements, timeMs: config.runTimeoutMs };
     const backend = RunService.hostBackend(config);
     const client = this.clientFor(config);
-    if (target.kind === 'python') return client.run({ job: { kind: 'python', file, text: target.text, lines: target.lines }, backend, limits, signal, onProgress });
+    const folder = target.uri.scheme === 'file' ? dirname(target.uri.fsPath) : undefined;
+    if (target.kind === 'python') return client.run({ job: { kind: 'python', file, text: target.text, lines: target.lines, folder }, backend, limits, signal, onProgress });
     const cells = target.cells.map((c) => ({ kind: c.kind, source: c.source, language: c.language }));
-    return client.run({ job: { kind: 'notebook', file, cells }, backend, limits, signal, onProgress });
+    return client.run({ job: { kind: 'notebook', file, cells, folder }, backend, limits, signal, onProgress });
   }
 
   /** Starts the worker for these settings (and its onnxruntime-web load) ahead of the first run; nothing when it is

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RunEngine, type RunOptions, type RunOutput, type RunProgress } from '../../runtime/run/engine';
 import { assertNever } from '../../runtime/interp/values';
+import { diskModuleHost } from '../../runtime/python/module-files';
 import type { HostToWorker, RunRequest, RunWorkerData, WorkerToHost } from './workerProtocol';
 
 const PROGRESS_MS = 100;
@@ -44,7 +45,9 @@ function main(): void {
       post({ type: 'progress', id: req.id, progress: p });
     };
     cancelled();
-    const opts: RunOptions = { backend: req.backend, signal: abort.signal, onProgress, limits: req.limits };
+    // the file's folder: the project's own modules it imports are named in a warning (a run executes this file only)
+    const imports = req.job.folder ? { host: diskModuleHost(), dir: req.job.folder } : undefined;
+    const opts: RunOptions = { backend: req.backend, signal: abort.signal, onProgress, limits: req.limits, imports };
     try {
       const job = req.job;
       let out: RunOutput;

@@ -18,8 +18,8 @@ export interface RunWorkerData {
 }
 
 export type RunJob =
-  | { kind: 'python'; file: string; text: string; lines?: { start: number; end: number } }
-  | { kind: 'notebook'; file: string; cells: NotebookCell[] };
+  | { kind: 'python'; file: string; text: string; lines?: { start: number; end: number }; folder?: string }
+  | { kind: 'notebook'; file: string; cells: NotebookCell[]; folder?: string };
 
 export interface RunRequest {
   type: 'run';

@@ -4,6 +4,7 @@
 // --json the whole RunResult (schema: docs/run-schema.md). Bad input ends with a one-line message.
 import { basename } from 'node:path';
 import { CliError, parseArgs, parseLineRange, readSourceFile, type Subcommand } from './common';
+import { importsBeside } from '../python/module-files';
 import { RunEngine, type RunOutput } from '../run/engine';
 import { SourceError } from '../python/source';
 
@@ -58,7 +59,8 @@ const command: Subcommand = {
     const engine = new RunEngine();
     let r: RunOutput;
     try {
-      r = isNotebook ? await engine.runNotebook(text, basename(path), { backend }) : await engine.runPython(text, basename(path), { backend, lines });
+      const imports = importsBeside(path);
+      r = isNotebook ? await engine.runNotebook(text, basename(path), { backend, imports }) : await engine.runPython(text, basename(path), { backend, lines, imports });
     } catch (e) {
       if (e instanceof SourceError) throw new CliError(`${basename(path)}: ${e.message}`);
       throw e;

@@ -55,6 +55,11 @@ export const MAX_TOTAL_CHARS = 3_000_000;
  *  does not shadow torch or numpy), and built-in modules cannot be shadowed in Python either. */
 const NEVER_LOCAL = new Set(['torch', 'numpy', 'torchvision', 'torchaudio', 'torchtext', 'sys', 'builtins', '__future__', 'typing']);
 
+/** Whether a top-level module name may be a module of the program (looked up next to the file). */
+export function mayBeLocal(name: string): boolean {
+  return !NEVER_LOCAL.has(name);
+}
+
 /** Runs a module file in a fresh interpreter whose module scope is `mod.scope`. */
 export type ModuleRunner = (file: ModuleFile, mod: LoadedModule, by: unknown) => void;
 

@@ -9,7 +9,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { ShapeError, joinShape, symbolic, type Dim } from '../shape/dim';
 import type { CodeSpan } from '../steps/step';
 import { Scope, type ScopeWatch } from './scope';
-import { Importer, type ImportContext, type LoadedModule, type ModuleFile } from './imports';
+import { Importer, mayBeLocal, type ImportContext, type LoadedModule, type ModuleFile } from './imports';
 import { parsePython, type ParsedPython } from '../python/parse';
 import { PositionMap, changedFields, childValues, fieldsOf, isImmutable, own, sameImmutable, type BindingState, type Owners, type UseState, type ReuseInput, type ReuseState, type StatementRecord } from './reuse';
 import type { InterpreterHooks, OpCall } from './hooks';
@@ -1098,7 +1098,17 @@ export class Interpreter implements ScopeWatch {
   /** A module of the program (next to the analysed file) for an import statement, loaded once per analysis; null
    *  for anything else (libraries). A module that is there but not analysed (too large, too many) gets a note. */
   private importLocal(parts: readonly string[], level: number, node: SyntaxNode): LoadedModule | null {
-    if (!this.importer) return null;
+    if (!this.importer) {
+      // a run (hooks) executes the file's own code only: a module of the project it imports is named, not run
+      const ctx = this.opts.hooks ? this.opts.imports : undefined;
+      const top = level === 0 ? parts[0] : undefined;
+      const entry = ctx && top !== undefined && mayBeLocal(top) ? ctx.host.find(ctx.dir, top) : null;
+      if (entry && top !== undefined) {
+        const file = entry.kind === 'module' ? entry.file.path : entry.kind === 'package' ? entry.dir : entry.path;
+        this.diag(node.from, node.to, 'RNNL-IMPORT', 'warning', `${top} (${file.split(/[\\/]/).pop()}) is a module of this project: a run executes this file's code only, so what comes from it has no values here (hovers and diagnostics do follow the import)`);
+      }
+      return null;
+    }
     const r = this.importer.load(parts, level, this.module ? this.module.pkg : null, this);
     if (typeof r === 'string') {
       this.diag(node.from, node.to, 'RNNL-LIMIT', 'info', r);

@@ -12,6 +12,7 @@
 // limit are checked every few hundred interpreter ops and between backend calls; size limits stop values with a
 // clear message.
 import { analyzeSource, type Analysis } from '../analysis/api';
+import type { ImportContext } from '../interp/imports';
 import { parsePython, type ParsedPython } from '../python/parse';
 import { lineRangeSource, notebookSource, parseIpynb, pythonSource, SourceError, type NotebookCell, type SourceText } from '../python/source';
 import { STEP_SCHEMA_VERSION, type CodeSpan, type RunResult, type Value } from '../steps/step';
@@ -44,6 +45,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
   limits?: Partial<RunLimits>;
+  /** Where the file is: the project's own modules it imports are named in a warning (a run executes this file only). */
+  imports?: ImportContext;
 }
 
 /** What the program printed (print(...) arguments, in order), for comparing with a notebook's outputs. */
@@ -288,7 +291,7 @@ export class RunEngine {
         opts.onProgress?.({ phase: 'interpret', pass });
         const ti = performance.now();
         ctx = new RunContext(limits, deadline, cache, opts.signal, (ops) => opts.onProgress?.({ phase: 'interpret', pass, done: ops }));
-        analysis = this.interpret(source, ctx, limits, deadline);
+        analysis = this.interpret(source, ctx, limits, deadline, opts.imports);
         timings[`interpret${pass}`] = performance.now() - ti;
         if (!cache || ctx.pending.length === 0) break;
         if (pass === MAX_PASSES) {
@@ -346,10 +349,10 @@ export class RunEngine {
     return result;
   }
 
-  private interpret(source: SourceText, ctx: RunContext, limits: RunLimits, deadline: number): Analysis {
+  private interpret(source: SourceText, ctx: RunContext, limits: RunLimits, deadline: number, imports: ImportContext | undefined): Analysis {
     const interpLimits = { timeMs: Math.max(1, deadline - Date.now()), maxLoopIterations: limits.maxLoopIterations };
     const parsed = this.parse(source.text);
-    return analyzeSource(source, { hooks: ctx.hooks, limits: interpLimits }, parsed, []);
+    return analyzeSource(source, { hooks: ctx.hooks, limits: interpLimits, imports }, parsed, []);
   }
 }
 
@@ -389,7 +392,7 @@ function resultValues(r: RnnForwardResult): number {
 function located(a: Analysis): RunMessage[] {
   const out: RunMessage[] = [];
   for (const d of [...a.parseErrors, ...a.diagnostics]) {
-    if (d.code === 'RNNL-SHAPE' || d.code === 'RNNL-SYNTAX' || d.severity === 'error') out.push({ severity: d.severity, message: `${d.code}: ${d.message}`, span: d.span });
+    if (d.code === 'RNNL-SHAPE' || d.code === 'RNNL-SYNTAX' || d.code === 'RNNL-IMPORT' || d.severity === 'error') out.push({ severity: d.severity, message: `${d.code}: ${d.message}`, span: d.span });
   }
   return out;
 }

@@ -2,12 +2,14 @@
 // finds them. Graded against PyTorch on multi-file projects (test/fixtures/projects: traced by the official tracer),
 // and checked rule by rule on in-memory projects: `import a.b [as c]`, `from pkg import submodule`, relative imports,
 // `__all__` and star imports, cycles, `if __name__ == '__main__'` in a module, one random stream for the program,
-// errors raised in a module reported at the program's call, limits, and what is left unknown.
+// errors raised in a module reported at the program's call, limits, what is left unknown, and a run's warning that it
+// executes the file's own code only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeNotebook, analyzePython, type Analysis } from '../../runtime/analysis/api';
+import { runPythonText } from '../../runtime/run/engine';
 import { importsBeside } from '../../runtime/python/module-files';
 import { MAX_MODULES, type ImportContext, type ModuleEntry, type ModuleHost } from '../../runtime/interp/imports';
 import { grade, type Grade } from './shape-scoring';
@@ -204,4 +206,20 @@ test("a notebook's local imports are looked up in its folder", () => {
     { kind: 'code', source: 'x = batch(4)' },
   ], { imports: ctx });
   assert.equal(a.hoverAt(1, 0, 1)?.text, 'x: Tensor[int64] (4, 7)');
+});
+
+test("a run executes the file's own code only: each module of the project it imports is named in a located warning", async () => {
+  const path = join(__dirname, '..', '..', 'examples', 'tagger_project', 'train.py');
+  const text = readFileSync(path, 'utf8');
+  const r = await runPythonText(text, 'train.py', { backend: 'reference', imports: importsBeside(path) });
+  const lineOf = (prefix: string): number => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
+  const warnings = r.messages.filter((m) => m.message.startsWith('RNNL-IMPORT'));
+  assert.deepEqual(
+    warnings.map((m) => `${m.span?.line}: ${m.message.split(':')[1].trim()}`),
+    [`${lineOf('import utils')}: utils (utils.py) is a module of this project`, `${lineOf('from data import')}: data (data.py) is a module of this project`, `${lineOf('from model import')}: model (model.py) is a module of this project`],
+  );
+  for (const w of warnings) assert.match(w.message, /a run executes this file's code only, so what comes from it has no values here/);
+  // torch and numpy are never the project's, even without a folder nothing is named
+  const alone = await runPythonText(text, 'train.py', { backend: 'reference' });
+  assert.equal(alone.messages.filter((m) => m.message.startsWith('RNNL-IMPORT')).length, 0);
 });
