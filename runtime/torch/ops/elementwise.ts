@@ -184,12 +184,23 @@ export function register(reg: OpRegistry): void {
     let yy = y;
     const alpha = numArg(a.get(2, 'alpha'));
     if (alpha !== null && alpha !== 1 && yy.k === 'tensor') yy = { ...yy, data: undefined } as TensorValueA;
-    return tensorBinary(op, x, yy) ?? tensor(null, null);
+    const r = tensorBinary(op, x, yy) ?? tensor(null, null);
+    // in place (add_, div_, …): the receiver keeps its shape and dtype
+    if (a.op.endsWith('_') && x.k === 'tensor' && r.k === 'tensor' && (r.dtype !== x.dtype || JSON.stringify(r.shape) !== JSON.stringify(x.shape))) return tensor(x.shape, x.dtype);
+    return r;
   };
   reg.fnAndMethod(['add', 'add_'], binary('+'));
   reg.fnAndMethod(['sub', 'sub_', 'subtract'], binary('-'));
   reg.fnAndMethod(['mul', 'mul_', 'multiply'], binary('*'));
-  reg.fnAndMethod(['div', 'div_', 'true_divide', 'divide'], binary('/'));
+  // div(rounding_mode='floor' | 'trunc') keeps integer dtypes (like //); without it, true division
+  reg.fnAndMethod(['div', 'div_', 'divide'], (a) => {
+    const mode = a.get(2, 'rounding_mode');
+    if (mode === undefined || mode.k === 'none') return binary('/')(a);
+    if (mode.k !== 'str' || mode.v === null) return tensor(null, null);
+    const r = binary('//')(a);
+    return mode.v === 'trunc' && r.k === 'tensor' ? tensor(r.shape, r.dtype) : r;
+  });
+  reg.fnAndMethod(['true_divide'], binary('/'));
   reg.fnAndMethod(['floor_divide'], binary('//'));
   reg.fnAndMethod(['remainder', 'fmod'], binary('%'));
   reg.fnAndMethod(['pow', 'pow_'], binary('**'));
@@ -209,7 +220,31 @@ export function register(reg: OpRegistry): void {
 
   const same = (a: OpArgs): Value => unaryShape(a);
   const flt = (a: OpArgs): Value => unaryShape(a, floatResult);
-  reg.fnAndMethod(['relu', 'relu_', 'abs', 'neg', 'clone', 'detach', 'contiguous', 'clamp', 'clamp_', 'clip', 'sign', 'floor', 'ceil', 'round', 'trunc', 'square', 'uniform_', 'normal_', 'bernoulli_', 'exponential_', 'detach_', 'cumsum', 'cumprod', 'flip', 'roll', 'tril', 'triu', 'nan_to_num', 'masked_fill_', 'clamp_min', 'clamp_max', 'abs_', 'neg_'], same);
+  reg.fnAndMethod(['relu', 'relu_', 'abs', 'neg', 'clone', 'detach', 'contiguous', 'clamp_', 'sign', 'floor', 'ceil', 'round', 'trunc', 'square', 'uniform_', 'normal_', 'bernoulli_', 'exponential_', 'detach_', 'flip', 'roll', 'tril', 'triu', 'nan_to_num', 'masked_fill_', 'clamp_min_', 'clamp_max_', 'abs_', 'neg_'], same);
+  // clamp(x, min, max): the dtype x and its bounds promote to (an int tensor clamped at 0.5 is float32)
+  reg.fnAndMethod(['clamp', 'clip', 'clamp_min', 'clamp_max'], (a) => {
+    const x = a.get(0, 'input');
+    if (!x || x.k !== 'tensor') return tensor(null, null);
+    const single = a.op.endsWith('clamp_min') || a.op.endsWith('clamp_max');
+    const bounds = single ? [a.get(1, a.op.endsWith('min') ? 'min' : 'max')] : [a.get(1, 'min'), a.get(2, 'max')];
+    let dt: DType | null = x.dtype;
+    for (const b of bounds) {
+      if (!b || b.k === 'none' || dt === null) continue;
+      const r = tensorBinary('+', tensor(x.shape, dt), b);
+      dt = r && r.k === 'tensor' ? r.dtype : null;
+    }
+    const out = tensor(x.shape, dt, { numpy: x.numpy });
+    if (x.facts.padded) out.facts = { ...x.facts };
+    return out;
+  });
+  // cumsum / cumprod: integer and bool inputs accumulate in int64 unless dtype= says otherwise
+  reg.fnAndMethod(['cumsum', 'cumprod'], (a) => {
+    const x = a.get(0, 'input');
+    if (!x || x.k !== 'tensor') return tensor(null, null);
+    const given = a.get(2, 'dtype');
+    const dt = given && given.k !== 'none' ? dtypeOf(given) : x.dtype === null ? null : isFloatDtype(x.dtype) ? x.dtype : 'int64';
+    return tensor(x.shape, dt);
+  });
   // fill_(v) / zero_(): the receiver's shape and dtype, every element v (data kept when the shape is known)
   reg.fnAndMethod(['fill_', 'zero_'], (a) => {
     const x = a.get(0, 'input');

@@ -48,14 +48,14 @@ const SIGNATURES: Record<string, string[]> = {
   Softmax: ['dim'],
   LogSoftmax: ['dim'],
   Softmin: ['dim'],
-  MaxPool1d: ['kernel_size', 'stride', 'padding', 'dilation'],
-  MaxPool2d: ['kernel_size', 'stride', 'padding', 'dilation'],
-  AvgPool2d: ['kernel_size', 'stride', 'padding'],
+  MaxPool1d: ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'],
+  MaxPool2d: ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'],
+  AvgPool2d: ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override'],
   AdaptiveAvgPool2d: ['output_size'],
-  AdaptiveMaxPool2d: ['output_size'],
-  AvgPool1d: ['kernel_size', 'stride', 'padding'],
+  AdaptiveMaxPool2d: ['output_size', 'return_indices'],
+  AvgPool1d: ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad'],
   AdaptiveAvgPool1d: ['output_size'],
-  AdaptiveMaxPool1d: ['output_size'],
+  AdaptiveMaxPool1d: ['output_size', 'return_indices'],
   Flatten: ['start_dim', 'end_dim'],
   LeakyReLU: ['negative_slope'],
   Embedding_from_pretrained: ['embeddings', 'freeze', 'padding_idx'],
@@ -256,6 +256,24 @@ function convOut(L: Dim, k: number | null, s: number, p: number, d: number): Dim
   return Math.floor((L + 2 * p - d * (k - 1) - 1) / s + 1);
 }
 
+/** A pooling window's output length (PyTorch's pooling_output_shape): ceil_mode rounds up, but the last window
+ *  must start inside the input or its left padding. */
+function poolOut(L: Dim, k: number | null, s: number | null, p: number | null, d: number | null, ceil: boolean | null): Dim {
+  if (ceil === null || s === null || p === null || d === null) return null;
+  if (!ceil || s === 1) return convOut(L, k, s, p, d);
+  if (typeof L !== 'number' || k === null) return null;
+  let out = Math.floor((L + 2 * p - d * (k - 1) - 1 + (s - 1)) / s) + 1;
+  if ((out - 1) * s >= L + p) out--;
+  return out;
+}
+
+/** A max pool's result: the pooled tensor, or (pooled, int64 indices) with return_indices=True. */
+function withIndices(m: NnModuleValue, out: TensorValueA): Value {
+  const ri = cfgBool(m, 'return_indices', false);
+  if (ri === null) return UNKNOWN;
+  return ri ? tuple([out, tensor(out.shape, 'int64')]) : out;
+}
+
 function firstInt(v: Value | undefined, dflt: number): number | null {
   if (v === undefined) return dflt;
   if (v.k === 'tuple' || v.k === 'list') return v.items && v.items[0] ? intArg(v.items[0]) : null;
@@ -451,9 +469,12 @@ export function register(reg: OpRegistry): void {
       const k = pair(m.cfg.kernel_size, 1);
       const st = m.cfg.stride === undefined || m.cfg.stride.k === 'none' ? k : pair(m.cfg.stride, 1);
       const p = pair(m.cfg.padding, 0);
+      const d = kind === 'MaxPool2d' ? pair(m.cfg.dilation, 1) : [1, 1];
+      const ceil = cfgBool(m, 'ceil_mode', false);
       const H = x.shape[x.shape.length - 2];
       const W = x.shape[x.shape.length - 1];
-      return tensor([...x.shape.slice(0, -2), out2d(H, k[0], st[0], p[0], 1), out2d(W, k[1], st[1], p[1], 1)], x.dtype);
+      const out = tensor([...x.shape.slice(0, -2), poolOut(H, k[0], st[0], p[0], d[0], ceil), poolOut(W, k[1], st[1], p[1], d[1], ceil)], x.dtype);
+      return kind === 'MaxPool2d' ? withIndices(m, out) : out;
     });
   }
   for (const kind of ['AdaptiveAvgPool2d', 'AdaptiveMaxPool2d']) {
@@ -461,10 +482,14 @@ export function register(reg: OpRegistry): void {
       const m = a.self as NnModuleValue;
       const x = a.get(0, 'input');
       if (!x || x.k !== 'tensor' || !x.shape || x.shape.length < 3) return tensor(null, 'float32');
-      const [oh, ow] = pair(m.cfg.output_size, 1);
+      // output_size: an int, or a pair whose None items keep the input's size
+      const os = m.cfg.output_size;
+      const items = os && (os.k === 'tuple' || os.k === 'list') ? os.items : os ? [os, os] : null;
       const H = x.shape[x.shape.length - 2];
       const W = x.shape[x.shape.length - 1];
-      return tensor([...x.shape.slice(0, -2), oh === null ? H : oh, ow === null ? W : ow], x.dtype);
+      const size = (v: Value | undefined, keep: Dim): Dim => (!v ? null : v.k === 'none' ? keep : intArg(v));
+      const out = tensor([...x.shape.slice(0, -2), size(items?.[0], H), size(items?.[1], W)], x.dtype);
+      return kind === 'AdaptiveMaxPool2d' ? withIndices(m, out) : out;
     });
   }
   for (const kind of ['MaxPool1d', 'AvgPool1d']) {
@@ -475,9 +500,11 @@ export function register(reg: OpRegistry): void {
       const k = firstInt(m.cfg.kernel_size, 1);
       const sV = m.cfg.stride;
       const s = sV === undefined || sV.k === 'none' ? k : firstInt(sV, 1);
-      const p = firstInt(m.cfg.padding, 0) ?? 0;
+      const p = firstInt(m.cfg.padding, 0);
+      const d = kind === 'MaxPool1d' ? firstInt(m.cfg.dilation, 1) : 1;
       const L = x.shape[x.shape.length - 1];
-      return tensor([...x.shape.slice(0, -1), s === null ? null : convOut(L, k, s, p, 1)], x.dtype);
+      const out = tensor([...x.shape.slice(0, -1), poolOut(L, k, s, p, d, cfgBool(m, 'ceil_mode', false))], x.dtype);
+      return kind === 'MaxPool1d' ? withIndices(m, out) : out;
     });
   }
   for (const kind of ['AdaptiveAvgPool1d', 'AdaptiveMaxPool1d']) {
@@ -485,7 +512,8 @@ export function register(reg: OpRegistry): void {
       const m = a.self as NnModuleValue;
       const x = a.get(0, 'input');
       if (!x || x.k !== 'tensor' || !x.shape) return tensor(null, 'float32');
-      return tensor([...x.shape.slice(0, -1), cfgDim(m, 'output_size')], x.dtype);
+      const out = tensor([...x.shape.slice(0, -1), cfgDim(m, 'output_size')], x.dtype);
+      return kind === 'AdaptiveMaxPool1d' ? withIndices(m, out) : out;
     });
   }
   reg.def('nn.Flatten.forward', (a) => {

@@ -8,6 +8,7 @@ import { int, float, tensor, tuple, type TensorValueA, type Value } from '../../
 import { boolArg, dimArg as dimArgOf, dtypeOf, intArg, isFloatDtype, withData } from './common';
 import type { OpArgs, OpRegistry } from './registry';
 import { torchSort } from '../sort';
+import { tensorBinary } from './elementwise';
 
 function x0(a: OpArgs): TensorValueA | null {
   const x = a.get(0, 'input');
@@ -90,8 +91,8 @@ function maxMin(kind: 'max' | 'min') {
     const other = a.get(1, 'dim');
     if (!x) return tensor(null, null);
     if (other && other.k === 'tensor') {
-      // torch.max(a, b): elementwise
-      return tensor(x.shape, x.dtype);
+      // torch.max(a, b): elementwise, broadcast and promoted like maximum(a, b)
+      return tensorBinary(kind, x, other) ?? tensor(null, null);
     }
     if (other === undefined) {
       if (x.shape && x.shape.some((d) => d === 0)) throw new ShapeError(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);

@@ -480,14 +480,19 @@ export function register(reg: OpRegistry): void {
     if (x.k === 'packed') return x;
     if (x.k !== 'tensor') return tensor(null, null);
     let dt: DType | null | undefined;
+    const typeName = (name: string | null): DType | null => {
+      const m = /^torch\.(?:cuda\.)?(\w+)Tensor$/.exec(name ?? '');
+      return m ? ({ Long: 'int64', Float: 'float32', Double: 'float64', Int: 'int32', Byte: 'uint8', Bool: 'bool' } as Record<string, DType>)[m[1]] ?? null : null;
+    };
     for (const v of [...a.args, a.kwargs.get('dtype')]) {
       if (!v) continue;
       if (v.k === 'opaque' && v.cls === 'torch.dtype') dt = dtypeOf(v);
       else if (v.k === 'tensor') dt = v.dtype;
-      else if (v.k === 'str' && a.op === 'Tensor.type') {
-        const m = /^torch\.(?:cuda\.)?(\w+)Tensor$/.exec(v.v ?? '');
-        dt = m ? ({ Long: 'int64', Float: 'float32', Double: 'float64', Int: 'int32', Byte: 'uint8', Bool: 'bool' } as Record<string, DType>)[m[1]] ?? null : null;
-      }
+      else if (v.k === 'str' && a.op === 'Tensor.type') dt = typeName(v.v);
+      // x.type(torch.LongTensor): the tensor type itself
+      else if (v.k === 'builtin' && !v.self) dt = typeName(v.name);
+      // something that may be a dtype: the result's dtype is not known (devices, flags and strings keep it)
+      else if (v.k === 'unknown') dt = null;
     }
     if (a.op === 'Tensor.type' && a.args.length === 0 && !a.kwargs.has('dtype')) return { k: 'str', v: null };
     return cast(dt === undefined ? null : dt)(a);
