@@ -19,15 +19,17 @@ function lineNumber(file: string, prefix: string): number {
 }
 
 /** Hovers a token until the RNN Lens hover shows (the first hover may still read "Loading..."). */
-async function hoverToken(page: Page, token: string, expected: RegExp): Promise<string> {
-  const target = page.locator('.monaco-editor .view-lines span', { hasText: new RegExp(`^${token}$`) }).first();
+async function hoverToken(page: Page, token: string, expected: RegExp, indented = false): Promise<string> {
+  // (the span of a token that begins an indented line starts with the indentation, as non-breaking spaces)
+  const target = page.locator('.monaco-editor .view-lines span', { hasText: new RegExp(indented ? `^\u00a0+${token}$` : `^${token}$`) }).first();
   const hover = page.locator('.monaco-hover:not(.hidden)');
   const deadline = Date.now() + 30_000;
   let last = '';
   while (Date.now() < deadline) {
     const box = await target.boundingBox();
     assert.ok(box, `${token} is not visible in the editor`);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // an indented token's span begins with blanks, which have no hover: its right end is the token
+    await page.mouse.move(box.x + (indented ? box.width - 6 : box.width / 2), box.y + box.height / 2);
     try {
       await hover.first().waitFor({ state: 'visible', timeout: 3_000 });
       last = (await hover.first().innerText()).replace(/\u00a0/g, ' ');
@@ -111,6 +113,23 @@ describe('RNN Lens in code-server (packaged .vsix)', { timeout: 300_000 }, () =>
     await page.waitForTimeout(400); // the hover fades in
     await screenshot(page, 'ui-inlay-hint-tooltip');
     await page.mouse.move(5, 5);
+  });
+
+  test("a project in several files: train.py's hover has the shape computed through model.py", async () => {
+    await runPaletteCommand(page, 'View: Close All Editors');
+    const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tagger_project' }).first();
+    await folder.waitFor({ timeout: 15_000 });
+    await folder.click();
+    await openFromExplorer(page, 'train.py');
+    await goToLine(page, lineNumber('tagger_project/train.py', '    sent = '));
+    const text = await hoverToken(page, 'sent', /sent: Tensor\[float32\] \(4, 24\)/, true);
+    assert.match(text, /sent: Tensor\[float32\] \(4, 24\)/);
+    // the inlay hints of the lines that call the model show the shapes model.py gives
+    assert.match(await editorText(page), /log_probs: \(4, 9, 8\), h_n: \(2, 4, 12\) = model\(words, lengths\)/);
+    await page.waitForTimeout(400); // the hover fades in
+    await screenshot(page, 'ui-hover-through-imports');
+    await page.mouse.move(5, 5);
+    await runPaletteCommand(page, 'View: Close All Editors');
   });
 
   test('palette: RNN Lens: Show Visualizer opens the visualizer view (empty state until a run exists)', async () => {
