@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Analysis, NotebookCell, TextChange } from '../../runtime/analysis/api';
 import type { CodeSpan } from '../../runtime/steps/step';
-import type { ImportContext } from '../../runtime/interp/imports';
+import type { ImportContext, ModuleParseCache } from '../../runtime/interp/imports';
 import { currentModuleText, importsBeside } from '../../runtime/python/module-files';
 import { readConfig } from '../config';
 import type { Log } from '../log';
@@ -38,6 +38,8 @@ interface CacheEntry {
 export class AnalysisService implements vscode.Disposable {
   private engine: Engine | undefined;
   private readonly cache = new Map<string, CacheEntry>();
+  /** Parse trees of the module files analyses import, kept while their text is unchanged. */
+  private readonly moduleTrees: ModuleParseCache = new Map();
   /** Single-edit changes since the cached analysis of a Python file, for incremental re-parsing. */
   private readonly pending = new Map<string, { fromVersion: number; changes: TextChange[] | null }>();
   private readonly tooLargeLogged = new Set<string>();
@@ -127,7 +129,7 @@ export class AnalysisService implements vscode.Disposable {
   /** Local imports of a file or notebook on disk are looked up in its folder, in the open documents first (their
    *  unsaved text), then on disk. Untitled and virtual documents have no folder: their imports stay unknown. */
   private importsOf(uri: vscode.Uri): ImportContext | undefined {
-    return uri.scheme === 'file' ? importsBeside(uri.fsPath, openDocumentText) : undefined;
+    return uri.scheme === 'file' ? importsBeside(uri.fsPath, openDocumentText, this.moduleTrees) : undefined;
   }
 
   /** Whether every module file an analysis read still has the text it read (open document or disk). */

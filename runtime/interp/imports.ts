@@ -4,6 +4,7 @@
 // open documents), parsed, and interpreted once per analysis by its own Interpreter, which the program's interpreter
 // calls into (runtime/interp/interpreter.ts). Anything else (libraries, a module that is not there) keeps the engine's
 // library rules or stays unknown. Bounded: at most MAX_MODULES modules and MAX_TOTAL_CHARS characters per analysis.
+import type { ParsedPython } from '../python/parse';
 import { Scope } from './scope';
 import type { OpaqueValue } from './values';
 
@@ -31,7 +32,16 @@ export interface ImportContext {
   host: ModuleHost;
   /** The directory of the analysed file or notebook (sys.path[0]). */
   dir: string;
+  /** Parse trees of module files kept across analyses (by path; used while the text is the same): the editor
+   *  re-analyses a file on every edit, its modules mostly unchanged. */
+  parsed?: ModuleParseCache;
 }
+
+/** Parse trees of module files by path, with the text each was parsed from. */
+export type ModuleParseCache = Map<string, { text: string; parsed: ParsedPython }>;
+
+/** At most this many module trees are kept in a ModuleParseCache (the oldest go first). */
+export const MAX_CACHED_MODULES = 200;
 
 /** One module of the program, loaded (or being loaded: a cyclic import sees what is defined so far). */
 export interface LoadedModule {

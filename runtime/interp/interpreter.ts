@@ -9,7 +9,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { ShapeError, joinShape, symbolic, type Dim } from '../shape/dim';
 import type { CodeSpan } from '../steps/step';
 import { Scope, type ScopeWatch } from './scope';
-import { Importer, mayBeLocal, type ImportContext, type LoadedModule, type ModuleFile } from './imports';
+import { Importer, MAX_CACHED_MODULES, mayBeLocal, type ImportContext, type LoadedModule, type ModuleFile } from './imports';
 import { parsePython, type ParsedPython } from '../python/parse';
 import { PositionMap, changedFields, childValues, fieldsOf, isImmutable, own, sameImmutable, type BindingState, type Owners, type UseState, type ReuseInput, type ReuseState, type StatementRecord } from './reuse';
 import type { InterpreterHooks, OpCall } from './hooks';
@@ -1142,9 +1142,23 @@ export class Interpreter implements ScopeWatch {
     const importer = this.importer;
     if (!importer) return;
     const root = this.root ?? this;
-    const interp = new Interpreter(parsePython(file.text), { limits: this.limits, record: false, imported: { root, importer, module: mod } });
+    const interp = new Interpreter(this.parsedModule(file), { limits: this.limits, record: false, imported: { root, importer, module: mod } });
     importer.homes.set(mod.scope, interp);
     interp.enterFrom(this, () => interp.run());
+  }
+
+  /** A module file's parse tree: the cached one while its text is the same (trees are never changed), else parsed. */
+  private parsedModule(file: ModuleFile): ParsedPython {
+    const cache = this.importer?.ctx.parsed;
+    const hit = cache?.get(file.path);
+    if (hit && hit.text === file.text) return hit.parsed;
+    const parsed = parsePython(file.text);
+    if (cache) {
+      cache.delete(file.path);
+      if (cache.size >= MAX_CACHED_MODULES) cache.delete(cache.keys().next().value as string);
+      cache.set(file.path, { text: file.text, parsed });
+    }
+    return parsed;
   }
 
   /** A call from another module's interpreter of a function defined in this one. Errors the call raises here are

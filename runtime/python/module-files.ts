@@ -4,7 +4,7 @@
 // runtime/interp/imports.ts.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MAX_MODULE_CHARS, type ImportContext, type ModuleEntry, type ModuleFile, type ModuleHost } from '../interp/imports';
+import { MAX_MODULE_CHARS, type ImportContext, type ModuleEntry, type ModuleFile, type ModuleHost, type ModuleParseCache } from '../interp/imports';
 
 /** The text of a file the caller holds (an open editor document), or undefined to read the disk. */
 export type TextOverlay = (path: string) => string | undefined;
@@ -67,6 +67,6 @@ export function currentModuleText(path: string, overlay?: TextOverlay): string |
 }
 
 /** Local imports of the file at `path` are looked up next to it. */
-export function importsBeside(path: string, overlay?: TextOverlay): ImportContext {
-  return { host: diskModuleHost(overlay), dir: dirname(resolve(path)) };
+export function importsBeside(path: string, overlay?: TextOverlay, parsed?: ModuleParseCache): ImportContext {
+  return { host: diskModuleHost(overlay), dir: dirname(resolve(path)), parsed };
 }

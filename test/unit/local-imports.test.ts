@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { analyzeNotebook, analyzePython, type Analysis } from '../../runtime/analysis/api';
 import { runPythonText } from '../../runtime/run/engine';
 import { importsBeside } from '../../runtime/python/module-files';
-import { MAX_MODULES, type ImportContext, type ModuleEntry, type ModuleHost } from '../../runtime/interp/imports';
+import { MAX_MODULES, type ImportContext, type ModuleEntry, type ModuleHost, type ModuleParseCache } from '../../runtime/interp/imports';
 import { grade, type Grade } from './shape-scoring';
 
 const projects = join(__dirname, '..', 'fixtures', 'projects');
@@ -222,4 +222,23 @@ test("a run executes the file's own code only: each module of the project it imp
   // torch and numpy are never the project's, even without a folder nothing is named
   const alone = await runPythonText(text, 'train.py', { backend: 'reference' });
   assert.equal(alone.messages.filter((m) => m.message.startsWith('RNNL-IMPORT')).length, 0);
+});
+
+test("module parse trees are kept across analyses while a module's text is the same, and parsed again when it changes", () => {
+  const files: Record<string, string> = { 'model.py': 'import torch\nH = 5\ndef make(n):\n    return torch.zeros(n, H)\n' };
+  const base = memoryProject(files);
+  const parsed: ModuleParseCache = new Map();
+  const ctx: ImportContext = { ...base, parsed };
+  const text = ['import model', 'x = model.make(3)', ''].join('\n');
+  const a = analyzePython(text, { imports: ctx });
+  assert.equal(hover(a, text, 2, 'x'), 'x: Tensor[float32] (3, 5)');
+  const tree = parsed.get('model.py')?.parsed;
+  assert.ok(tree);
+  const b = analyzePython(text, { imports: ctx });
+  assert.equal(hover(b, text, 2, 'x'), 'x: Tensor[float32] (3, 5)');
+  assert.equal(parsed.get('model.py')?.parsed, tree, 'the unchanged module was not parsed again');
+  files['model.py'] = files['model.py'].replace('H = 5', 'H = 7');
+  const c = analyzePython(text, { imports: ctx });
+  assert.equal(hover(c, text, 2, 'x'), 'x: Tensor[float32] (3, 7)');
+  assert.notEqual(parsed.get('model.py')?.parsed, tree);
 });
