@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeNotebook, analyzePython, type Analysis, type AnalyzeOptions, type NotebookCell } from '../../runtime/analysis/api';
-import { parseIpynb } from '../../runtime/python/source';
+import { parseIpynb, textChange } from '../../runtime/python/source';
+import { mulberry32 } from './helpers/prng';
 
 // only the step budget applies: outcomes must not depend on machine load
 const opts: AnalyzeOptions = { limits: { timeMs: 600_000 } };
@@ -309,4 +310,30 @@ test('reanalyzeNotebook accepts .ipynb JSON and a .py analysis re-analysed as a 
   const asNotebook = py.reanalyzeNotebook(json);
   assert.equal(asNotebook.interpreter.reuseStats.replayed, 0);
   assert.deepEqual(observableNotebook(asNotebook, parseIpynb(json)), observableNotebook(first, parseIpynb(json)));
+});
+
+test('textChange: one change from the common prefix and suffix, applying it gives the new text', () => {
+  const apply = (a: string, b: string): string => {
+    const cs = textChange(a, b);
+    assert.ok(cs.length <= 1);
+    if (cs.length === 0) return a;
+    const [c] = cs;
+    assert.ok(c.fromA === c.fromB && c.fromA <= c.toA && c.fromB <= c.toB);
+    return a.slice(0, c.fromA) + b.slice(c.fromB, c.toB) + a.slice(c.toA);
+  };
+  assert.deepEqual(textChange('abc', 'abc'), []);
+  assert.deepEqual(textChange('x = 1\n', 'x = 12\n'), [{ fromA: 5, toA: 5, fromB: 5, toB: 6 }]);
+  // a character typed next to the same character: prefix and suffix must not overlap
+  assert.deepEqual(textChange('aa', 'aaa'), [{ fromA: 2, toA: 2, fromB: 2, toB: 3 }]);
+  assert.deepEqual(textChange('aaa', 'aa'), [{ fromA: 2, toA: 3, fromB: 2, toB: 2 }]);
+  assert.deepEqual(textChange('', 'abc'), [{ fromA: 0, toA: 0, fromB: 0, toB: 3 }]);
+  assert.deepEqual(textChange('abc', ''), [{ fromA: 0, toA: 3, fromB: 0, toB: 0 }]);
+  const rand = mulberry32(42);
+  const alphabet = 'ab\n ';
+  for (let i = 0; i < 500; i++) {
+    const gen = (): string => Array.from({ length: Math.floor(rand() * 12) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    const a = gen();
+    const b = rand() < 0.5 ? gen() : a.slice(0, Math.floor(rand() * a.length)) + gen() + a.slice(Math.floor(rand() * a.length));
+    assert.equal(apply(a, b), b, JSON.stringify([a, b]));
+  }
 });
