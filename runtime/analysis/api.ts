@@ -21,8 +21,9 @@
 // added, removed, moved, turned markdown, magics — without tracking cell edits. Offsets are all the engine keeps
 // across analyses (statement records, bindings, uses, diagnostics); the position map (cell + line in cell) is the
 // new notebook's, applied when records, hints, diagnostics and hovers are built, so replayed items land in their new
-// cell. A notebook therefore keeps statement records (about a quarter of the interpretation: docs/benchmarks.md
-// shapes section) unless statementReuse is false; selections (`lines`) keep none, as nothing replays them.
+// cell. A notebook therefore keeps statement records (valgrind: +13 % instructions for a full analysis of a 45-cell
+// notebook, docs/benchmarks.md shapes section) unless statementReuse is false; selections (`lines`) keep none, as
+// nothing replays them.
 //
 // Positions: `line` is 1-based, `col` 0-based. For notebooks every position also carries `cell` (index in the
 // notebook's cell list) and `line` is relative to that cell. Record `col` follows the fixture schema (Python's
@@ -114,7 +115,8 @@ export interface Analysis {
   hoverAt(line: number, col: number, cell?: number): HoverInfo | null;
   /** The abstract value of the Name at a position. */
   valueAt(line: number, col: number, cell?: number): Value | null;
-  /** Re-analyses after an edit of a .py text, reusing the unchanged parts of the parse tree. */
+  /** Re-analyses after an edit of a .py text, reusing the unchanged parts of the parse tree (for a notebook or a
+   *  selection: a fresh analysis of `text` as a .py file; notebooks use reanalyzeNotebook). */
   reanalyze(text: string, changes?: readonly TextChange[]): Analysis;
   /** Re-analyses a notebook from its new cells (or .ipynb JSON), reusing the parse tree and the statements the edit
    *  cannot affect (a fresh analysis when this is not a notebook analysis). */
@@ -194,7 +196,7 @@ class AnalysisImpl implements Analysis {
       reuse,
       imports: opts.imports,
       // statement records only where a re-analysis can replay them (a whole .py file or a notebook, reuse on):
-      // recording costs about a quarter of the interpretation
+      // recording costs about a fifth of the interpretation (+13 % instructions for a whole notebook analysis)
       record: !opts.lines && opts.statementReuse !== false,
     });
     this.interpreter.run();
