@@ -95,7 +95,8 @@ const CELL_MAGICS_WITH_PYTHON_BODY = new Set(['time', 'timeit', 'capture', 'prun
 /** IPython-only lines that are not Python: line magics, shell escapes, help queries. */
 function isIpythonLine(line: string): boolean {
   const t = line.trimStart();
-  return t.startsWith('%') || t.startsWith('!') || /^[\w.]+\?{1,2}\s*$/.test(t) || /^\?{1,2}[\w.]+\s*$/.test(t);
+  // the help-query patterns only for lines with a '?' (this runs on every line of every re-analysed notebook)
+  return t.startsWith('%') || t.startsWith('!') || (t.includes('?') && (/^[\w.]+\?{1,2}\s*$/.test(t) || /^\?{1,2}[\w.]+\s*$/.test(t)));
 }
 
 /** Cells → one Python text. Magic and shell lines become blank lines (positions of the rest are unchanged);
@@ -141,6 +142,8 @@ export function notebookSource(cells: readonly NotebookCell[]): SourceText {
   };
 }
 
+const DIFF_CHUNK = 256;
+
 /** The edit between two texts as at most one change: the common prefix and suffix are kept, what lies between is
  *  the change ([] when the texts are equal). Any edit of a notebook — typing in a cell (VS Code reports it per cell
  *  document), cells added, removed, moved or turned markdown, a line turned into a blank magic line — is one change
@@ -149,10 +152,13 @@ export function notebookSource(cells: readonly NotebookCell[]): SourceText {
 export function textChange(previous: string, text: string): TextChange[] {
   if (previous === text) return [];
   const max = Math.min(previous.length, text.length);
+  // whole chunks first (startsWith/endsWith compare natively: a notebook's text is tens of kB), then characters
   let prefix = 0;
+  while (prefix + DIFF_CHUNK <= max && previous.startsWith(text.slice(prefix, prefix + DIFF_CHUNK), prefix)) prefix += DIFF_CHUNK;
   while (prefix < max && previous.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
   let suffix = 0;
   const maxSuffix = max - prefix;
+  while (suffix + DIFF_CHUNK <= maxSuffix && previous.endsWith(text.slice(text.length - suffix - DIFF_CHUNK, text.length - suffix), previous.length - suffix)) suffix += DIFF_CHUNK;
   while (suffix < maxSuffix && previous.charCodeAt(previous.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
   return [{ fromA: prefix, toA: previous.length - suffix, fromB: prefix, toB: text.length - suffix }];
 }

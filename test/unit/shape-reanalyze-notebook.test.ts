@@ -336,4 +336,15 @@ test('textChange: one change from the common prefix and suffix, applying it give
     const b = rand() < 0.5 ? gen() : a.slice(0, Math.floor(rand() * a.length)) + gen() + a.slice(Math.floor(rand() * a.length));
     assert.equal(apply(a, b), b, JSON.stringify([a, b]));
   }
+  // long texts (the chunked comparison): changes near chunk boundaries, at both ends, and a repeated text
+  const long = Array.from({ length: 3000 }, (_, i) => `x${i % 97} = ${i}\n`).join('');
+  for (const at of [0, 1, 255, 256, 257, 511, 512, 4096, long.length - 257, long.length - 256, long.length - 1, long.length]) {
+    for (const [removed, inserted] of [[0, 'q'], [1, ''], [1, 'zz'], [300, 'y'], [0, long.slice(0, 600)]] as [number, string][]) {
+      const b = long.slice(0, at) + inserted + long.slice(Math.min(long.length, at + removed));
+      assert.equal(apply(long, b), b, `at ${at}, -${removed} +${inserted.length}`);
+      const [c] = textChange(long, b);
+      if (c && inserted.length < 300) assert.ok(c.toA - c.fromA <= removed + 600 && c.toB - c.fromB <= inserted.length + 600, JSON.stringify(c));
+    }
+  }
+  assert.deepEqual(textChange(long + long, long), [{ fromA: long.length, toA: 2 * long.length, fromB: long.length, toB: long.length }]);
 });
