@@ -176,6 +176,10 @@ function runNotebookEdits(cells: NotebookCell[], edit: NotebookEdit, n: number):
   return { samples, replayed, interpreted };
 }
 
+/** Full notebook analyses measured with and without records, in pairs (the record cost is small against the noise of
+ *  a shared machine: more samples than the other rows). */
+const NOTEBOOK_PAIRS = 40;
+
 /** The notebook measurements (after the module's: the JIT is warm). */
 function measureNotebook(): NotebookMeasurements {
   const cells = notebook1000();
@@ -187,11 +191,13 @@ function measureNotebook(): NotebookMeasurements {
   const recorded: Sample[] = [];
   const unrecorded: Sample[] = [];
   let records = 0;
-  for (let i = 0; i < 20; i++) {
+  // in pairs, alternating which goes first: the pair's difference is what recording costs under the same load
+  for (let i = 0; i < NOTEBOOK_PAIRS; i++) {
+    if (i % 2 === 1) unrecorded.push(timed(() => analyzeNotebook(cells, noRecords)).sample);
     const r = timed(() => analyzeNotebook(cells));
     recorded.push(r.sample);
     records = r.result.records.length;
-    unrecorded.push(timed(() => analyzeNotebook(cells, noRecords)).sample);
+    if (i % 2 === 0) unrecorded.push(timed(() => analyzeNotebook(cells, noRecords)).sample);
   }
   const mid = cells.findIndex((c) => c.source.includes('class Encoder20('));
   const src = cells[mid].source;
@@ -258,6 +264,10 @@ function measureBundled(): Measurements | string {
 
 const MEASURE_ONLY = '--measure-only';
 
+/** Load-independent cost of statement records for the notebook, measured once with valgrind (not by this script). */
+const NOTEBOOK_INSTRUCTIONS =
+  'Load-independent: valgrind (callgrind) counts 395 M instructions per notebook analysis with statement records and 350 M without (+13 %): the bundled build, analyses 11-20 of a process (runs of 10 and of 20 analyses subtracted), JIT compilation included (2026-11-23).';
+
 /** The table rows of one build's measurements; `build` names it in each row. */
 function rowsOf(m: Measurements, build: string): string[][] {
   return [
@@ -270,8 +280,13 @@ function rowsOf(m: Measurements, build: string): string[][] {
       '≤ 10 ms',
     ]),
     [`${build}: the first edit without statement reuse (statementReuse: false, as before this cache: incremental parse, whole module interpreted)`, ...fmt(m.baseline), '—'],
-    [`${build}: notebook (${m.notebook.cells} cells, ${m.notebook.lines} lines), full analysis with statement records (median of 20, alternating with the next row)`, ...fmt(m.notebook.recorded), '≤ 50 ms'],
+    [`${build}: notebook (${m.notebook.cells} cells, ${m.notebook.lines} lines), full analysis with statement records (median of ${m.notebook.recorded.length}, in pairs with the next row)`, ...fmt(m.notebook.recorded), '≤ 50 ms'],
     [`${build}: notebook, full analysis without statement records (statementReuse: false)`, ...fmt(m.notebook.unrecorded), '—'],
+    [
+      `${build}: notebook, what statement records cost a full analysis (median of the ${m.notebook.recorded.length} paired differences of the two rows above)`,
+      ...fmt(m.notebook.recorded.map((r, i) => ({ wall: r.wall - m.notebook.unrecorded[i].wall, cpu: r.cpu - m.notebook.unrecorded[i].cpu }))),
+      '—',
+    ],
     ...m.notebook.edits.map((e) => [
       `${build}: notebook edit + undo re-analysed (reanalyzeNotebook): ${e.label} (median of 20; replayed / interpreted statements ${median(e.replayed)} / ${median(e.interpreted)})`,
       ...fmt(e.samples),
@@ -309,7 +324,9 @@ function main(): void {
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    `${ratio}A re-analysis after an edit re-parses incrementally (lezer TreeFragment; an edit touching a line break or indentation reuses only whole top-level statements away from it, a parse with syntax errors re-parses from scratch) and replays the top-level statements the edit cannot affect (runtime/interp/reuse.ts): a statement is interpreted again only when its text changed, a module variable it reads holds a different value, a value it created was mutated later, or the binding/use states it touched differ; values created by an interpreted statement are new objects, so the change flows on to exactly the statements that read them. Records, hovers and diagnostics equal a fresh analysis (test/unit/shape-reanalyze*.test.ts). What an edit still costs: the incremental parse, replaying ~300 statement records into fresh binding/use tables, the gotcha pass over the whole tree and the record list. Where a warm full analysis goes (bundled build after 40 analyses, CPU profile; the shares move with the machine's load): lezer's parse of the 41 kB module about 42 % (a library cost: its LR action lookup addActions alone is a tenth of the analysis), interpretation about 29 % (recording the statements for reuse about a fifth of that: notebooks, selections and statementReuse: false analyses skip it), records and gotchas about 10 %, garbage collection about 18 % (≈ 16 MB allocated per analysis, 6 MB of it by lezer). Analyses 11-30 still run while the JIT optimises (process CPU above wall: its compiler threads); the settled row is the steady cost. tsx is slower than the bundle through its loader and kept function names (each closure it creates is named with a defineProperty: a closure per op site cost that until the op services became one object). A load-independent figure: valgrind counts about 282 M instructions per warm analysis of the bundle (297 M with the same engine before the speed commits of 2026-11-23).`,
+    `${ratio}A re-analysis after an edit re-parses incrementally (lezer TreeFragment; an edit touching a line break or indentation reuses only whole top-level statements away from it, a parse with syntax errors re-parses from scratch) and replays the top-level statements the edit cannot affect (runtime/interp/reuse.ts): a statement is interpreted again only when its text changed, a module variable it reads holds a different value, a value it created was mutated later, or the binding/use states it touched differ; values created by an interpreted statement are new objects, so the change flows on to exactly the statements that read them. Records, hovers and diagnostics equal a fresh analysis (test/unit/shape-reanalyze*.test.ts). What an edit still costs: the incremental parse, replaying ~300 statement records into fresh binding/use tables, the gotcha pass over the whole tree and the record list. Where a warm full analysis goes (bundled build after 40 analyses, CPU profile; the shares move with the machine's load): lezer's parse of the 41 kB module about 42 % (a library cost: its LR action lookup addActions alone is a tenth of the analysis), interpretation about 29 % (recording the statements for reuse about a fifth of that: selections and statementReuse: false analyses skip it), records and gotchas about 10 %, garbage collection about 18 % (≈ 16 MB allocated per analysis, 6 MB of it by lezer). Analyses 11-30 still run while the JIT optimises (process CPU above wall: its compiler threads); the settled row is the steady cost. tsx is slower than the bundle through its loader and kept function names (each closure it creates is named with a defineProperty: a closure per op site cost that until the op services became one object). A load-independent figure: valgrind counts about 282 M instructions per warm analysis of the bundle (297 M with the same engine before the speed commits of 2026-11-23).`,
+    '',
+    `**Notebooks.** The same module as a notebook of ${m.notebook.cells} cells (the imports, then one cell per block). \`Analysis.reanalyzeNotebook(cells)\` compares the old and the new concatenated cell text (code cells in order, magics and \`!shell\` lines blanked, a blank line after each cell; the common prefix and suffix leave one change) and re-analyses it like an edit of a .py file: incremental parse, statement reuse. Records, hovers, inlay hints and diagnostics are placed with the new notebook's cell map, so a cell inserted above moves them into their new cell; they equal a fresh analyzeNotebook after every step of the edit sequences in test/unit/shape-reanalyze-notebook*.test.ts. Before, the extension analysed a notebook afresh, without statement records, on every change in any cell (the "analysed afresh" rows). Notebooks now keep statement records; the paired-difference rows say what that costs a full analysis under this load. ${NOTEBOOK_INSTRUCTIONS}`,
   ].join('\n');
   const section = writeBenchSection('shapes', body);
   process.stdout.write(`${section}\n\nwritten to ${benchmarksFile}\n`);
