@@ -25,6 +25,8 @@ export type ModuleEntry =
 export interface ModuleHost {
   /** `dir/name/` (a package: Python prefers it) or `dir/name.py`, or null when neither exists or cannot be read. */
   find(dir: string, name: string): ModuleEntry | null;
+  /** The folder `path` names, relative to `dir` unless absolute (a `sys.path.append('../src')` argument). */
+  resolve(dir: string, path: string): string;
 }
 
 /** Where the analysed file lives, and how to read its neighbours. */
@@ -82,11 +84,24 @@ export class Importer {
   readonly files: ModuleFile[] = [];
   private chars = 0;
   private readonly found = new Map<string, ModuleEntry | null>();
+  /** sys.path as the program changed it: the file's folder first, then what `sys.path.append/insert` added. */
+  private readonly roots: string[];
 
   constructor(
     readonly ctx: ImportContext,
     private readonly runModule: ModuleRunner,
-  ) {}
+  ) {
+    this.roots = [ctx.dir];
+  }
+
+  /** `sys.path.append(path)` (at null) or `sys.path.insert(at, path)`: a folder to look for top-level modules in,
+   *  relative paths taken from the file's folder (the working directory of a script run from it, of a notebook). */
+  addRoot(path: string, at: number | null): void {
+    if (this.roots.length >= 16 || path.length > 4096) return;
+    const dir = this.ctx.host.resolve(this.ctx.dir, path);
+    if (at === null || at >= this.roots.length) this.roots.push(dir);
+    else this.roots.splice(Math.max(0, at < 0 ? this.roots.length + at : at), 0, dir);
+  }
 
   /** Whether a module other than the program itself was loaded. */
   get loadedAny(): boolean {
@@ -115,9 +130,11 @@ export class Importer {
       const name = full.slice(0, i).join('.');
       let mod = this.modules.get(name) ?? null;
       if (!mod) {
-        const dir: string | null = parent ? parent.dir : this.ctx.dir;
-        if (dir === null) return null;
-        const entry = this.find(dir, full[i - 1]);
+        const dir: string | null = parent ? parent.dir : null;
+        if (parent && dir === null) return null;
+        // a top-level module: the first folder of sys.path that has it
+        let entry: ModuleEntry | null = null;
+        for (const d of dir !== null ? [dir] : this.roots) if ((entry = this.find(d, full[i - 1]))) break;
         if (!entry) return null;
         const loaded = this.create(name, entry, parent, by);
         if (typeof loaded === 'string') return loaded;

@@ -2269,6 +2269,8 @@ export class Interpreter implements ScopeWatch {
         return typeof sym === 'string' ? { k: 'unknown', why: `attribute ${sym}`, name: sym } : UNKNOWN;
       }
       case 'builtin':
+        // sys.path.append / sys.path.insert: folders the program's own imports are looked up in
+        if (obj.name === 'sys.path' && (name === 'append' || name === 'insert')) return { k: 'builtin', name: `sys.path.${name}` };
         // a function's own attributes the registry knows (itertools.chain.from_iterable)
         return !obj.self && this.ops.get(`${obj.name}.${name}`) ? { k: 'builtin', name: `${obj.name}.${name}` } : UNKNOWN;
       case 'func':
@@ -2499,6 +2501,12 @@ export class Interpreter implements ScopeWatch {
       return self;
     }
     if (name === 'isinstance') return this.isInstance(args);
+    if (name === 'sys.path.append' || name === 'sys.path.insert') {
+      const dir = args[name === 'sys.path.append' ? 0 : 1];
+      const at = name === 'sys.path.append' ? null : args[0]?.k === 'int' ? args[0].v : undefined;
+      if (dir?.k === 'str' && dir.v !== null && at !== undefined) this.importer?.addRoot(dir.v, at);
+      return NONE;
+    }
     if (name === 'getattr' && args.length >= 2 && args[1].k === 'str' && args[1].v !== null) {
       return this.getAttr(args[0], args[1].v, node);
     }

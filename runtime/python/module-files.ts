@@ -57,6 +57,7 @@ export function diskModuleHost(overlay?: TextOverlay): ModuleHost {
       // a directory without __init__.py is a namespace package (Python 3.3+)
       return isDirectory(pkg) ? { kind: 'package', dir: pkg, init: null } : null;
     },
+    resolve: (dir: string, path: string): string => resolve(dir, path),
   };
 }
 

@@ -48,7 +48,7 @@ for (const [project, entry] of Object.entries(entries)) {
 }
 
 /** A project held in memory: paths relative to the root `/p`, '/'-separated. */
-function memoryProject(files: Record<string, string>): ImportContext {
+function memoryProject(files: Record<string, string>, dir = '/p'): ImportContext {
   const has = (p: string): boolean => Object.prototype.hasOwnProperty.call(files, p);
   const rel = (dir: string, name: string): string => `${dir === '/p' ? '' : `${dir.slice(3)}/`}${name}`;
   const host: ModuleHost = {
@@ -59,8 +59,14 @@ function memoryProject(files: Record<string, string>): ImportContext {
       if (Object.keys(files).some((f) => f.startsWith(`${base}/`))) return { kind: 'package', dir: `${dir}/${name}`, init: null };
       return null;
     },
+    resolve(dir: string, path: string): string {
+      const parts = (path.startsWith('/') ? path : `${dir}/${path}`).split('/');
+      const out: string[] = [];
+      for (const p of parts) if (p === '..') out.pop(); else if (p && p !== '.') out.push(p);
+      return `/${out.join('/')}`;
+    },
   };
-  return { host, dir: '/p' };
+  return { host, dir };
 }
 
 /** The hover text of `name` on 1-based `line` of the analysed text. */
@@ -241,4 +247,22 @@ test("module parse trees are kept across analyses while a module's text is the s
   const c = analyzePython(text, { imports: ctx });
   assert.equal(hover(c, text, 2, 'x'), 'x: Tensor[float32] (3, 7)');
   assert.notEqual(parsed.get('model.py')?.parsed, tree);
+});
+
+test('sys.path.append / insert with a literal folder: top-level modules are also looked up there, in sys.path order', () => {
+  const files = {
+    'src/model.py': 'import torch\ndef make():\n    return torch.zeros(2, 3)\n',
+    'notebooks/model.py': 'import torch\ndef make():\n    return torch.zeros(9)\n',
+    'lib/extra.py': 'import torch\nE = torch.zeros(4)\n',
+  };
+  // the file's own folder comes first (sys.path[0]); append adds after it, insert(0, …) before it
+  const appended = ['import sys', "sys.path.append('../src')", 'from model import make', 'x = make()', ''].join('\n');
+  assert.equal(hover(analyzePython(appended, { imports: memoryProject(files, '/p/notebooks') }), appended, 4, 'x'), 'x: Tensor[float32] (9,)');
+  const inserted = ['import sys', "sys.path.insert(0, '../src')", "sys.path.append('/p/lib')", 'from model import make', 'import extra', 'x = make()', 'e = extra.E', ''].join('\n');
+  const a = analyzePython(inserted, { imports: memoryProject(files, '/p/notebooks') });
+  assert.equal(hover(a, inserted, 6, 'x'), 'x: Tensor[float32] (2, 3)');
+  assert.equal(hover(a, inserted, 7, 'e'), 'e: Tensor[float32] (4,)');
+  // a folder the analysis cannot know (computed from __file__) adds nothing; the import stays unknown
+  const computed = ['import os, sys', "sys.path.append(os.path.join(os.path.dirname(__file__), '..', 'src'))", 'import extra', 'y = extra.E', ''].join('\n');
+  assert.doesNotMatch(hover(analyzePython(computed, { imports: memoryProject(files, '/p/notebooks') }), computed, 4, 'y') ?? '', /Tensor/);
 });
