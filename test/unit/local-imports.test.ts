@@ -1,5 +1,6 @@
 // Local imports (runtime/interp/imports.ts): an entry script's own modules next to it are followed the way Python
-// finds them. Graded against PyTorch on multi-file projects (test/fixtures/projects: traced by the official tracer),
+// finds them. Graded against PyTorch on multi-file projects (test/fixtures/projects and the example tagger_project:
+// traced by the official tracer),
 // and checked rule by rule on in-memory projects: `import a.b [as c]`, `from pkg import submodule`, relative imports,
 // `__all__` and star imports, cycles, `if __name__ == '__main__'` in a module, one random stream for the program,
 // errors raised in a module reported at the program's call, limits, what is left unknown, and a run's warning that it
@@ -27,7 +28,7 @@ function counts(a: Analysis, expected: Record<string, unknown>[]): { counts: Rec
 
 for (const [project, entry] of Object.entries(entries)) {
   test(`project ${project}: ${entry} with its local imports agrees with PyTorch on every record`, () => {
-    const path = join(projects, project, entry);
+    const path = join(projects, entry);
     const text = readFileSync(path, 'utf8');
     const expected = JSON.parse(readFileSync(join(projects, 'expected', `${project}.json`), 'utf8')).records as Record<string, unknown>[];
     const a = analyzePython(text, { imports: importsBeside(path), limits: { timeMs: 600_000 } });
