@@ -3,7 +3,10 @@
 // notebook updates hovers and diagnostics of the cells downstream, undoing the typing takes them back, and a cell
 // inserted above moves every result into its new cell. Expected values are the example's PyTorch shapes
 // (examples/bilstm_lengths.ipynb: pac_pad_out data (9, 4), batch_sizes [3,3,2,1]; hidden 5 gives data (9, 10)) and
-// PyTorch's LSTM input check ("input.size(-1) must be equal to input_size. Expected 3, got 7").
+// PyTorch's LSTM input check ("input.size(-1) must be equal to input_size. Expected 3, got 7"). A notebook that
+// imports the tagger_project's model.py: an unsaved edit of model.py reaches the notebook although its cells did not
+// change (the service re-analyses its cached analysis from the same cells; a program that loaded local modules keeps
+// no statement records, so nothing of the old module is replayed), and typing in the notebook afterwards keeps it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { exampleInWorkspace, extension, waitFor, workspaceUri } from './shared';
@@ -61,18 +64,26 @@ suite('notebook re-analysis after edits', () => {
   });
   // a copy of the example: the edits never reach the notebook other suites open (VS Code keeps a notebook document
   // loaded after its editor closes)
+  const importing = (): vscode.Uri => exampleInWorkspace('tagger_project/notebook_by_test.ipynb');
   const copy = (): vscode.Uri => vscode.Uri.joinPath(workspaceUri(), 'bilstm_lengths_edited_by_test.ipynb');
   suiteSetup(async () => {
     await vscode.workspace.fs.copy(exampleInWorkspace('bilstm_lengths.ipynb'), copy(), { overwrite: true });
   });
   teardown(async () => {
-    const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === copy().toString());
-    if (nb) await vscode.window.showNotebookDocument(nb);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // edited documents are reverted first (closing a dirty editor would ask whether to save)
+    for (const nb of vscode.workspace.notebookDocuments.filter((x) => x.isDirty)) {
+      await vscode.window.showNotebookDocument(nb);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    for (const d of vscode.workspace.textDocuments.filter((x) => x.isDirty && x.uri.scheme === 'file')) {
+      await vscode.window.showTextDocument(d);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
   suiteTeardown(async () => {
     await vscode.workspace.fs.delete(copy());
+    await vscode.workspace.fs.delete(importing(), { useTrash: false }).then(undefined, () => undefined);
   });
 
   test('typing in a cell updates hovers and diagnostics of downstream cells; a cell inserted above moves them', async () => {
@@ -115,5 +126,44 @@ suite('notebook re-analysis after edits', () => {
     assert.equal(nb.cellAt(9).document.getText().split('\n')[1].slice(0, 'pac_pad_out'.length), 'pac_pad_out');
     await hoverMatching(nb.cellAt(2).document.uri, new vscode.Position(0, 1), /extra: Tensor\[float32\] \(2, 5\)/);
     await hoverMatching(nb.cellAt(9).document.uri, pacPadOut, /pac_pad_out: PackedSequence data \(9, 10\) batch_sizes \[3,3,2,1\]/);
+  });
+  test('a notebook importing model.py follows an unsaved edit of model.py, then typing in the notebook', async () => {
+    const cells = [
+      'import torch\nfrom model import BiLSTMTagger',
+      'tagger = BiLSTMTagger(10, 5)\nwords = torch.zeros(4, 9, dtype=torch.long)\nlengths = [9, 7, 5, 2]',
+      'log_probs, h_n = tagger(words, lengths)',
+    ];
+    const ipynb = { cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source })), metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5 };
+    await vscode.workspace.fs.writeFile(importing(), new TextEncoder().encode(JSON.stringify(ipynb)));
+    const nb = await vscode.workspace.openNotebookDocument(importing());
+    await vscode.window.showNotebookDocument(nb);
+    const call = nb.cellAt(2).document.uri;
+    const hn = new vscode.Position(0, 'log_probs, h'.length);
+    const logProbs = new vscode.Position(0, 2);
+    await hoverMatching(call, hn, /h_n: Tensor\[float32\] \(2, 4, 12\)/);
+    await hoverMatching(call, logProbs, /log_probs: Tensor\[float32\] \(4, 9, 5\)/);
+
+    // model.py edited in its editor, not saved: the notebook's cells are unchanged, its module is not
+    const model = await vscode.workspace.openTextDocument(exampleInWorkspace('tagger_project/model.py'));
+    await vscode.window.showTextDocument(model, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    const at = model.getText().indexOf('hidden_dim=12');
+    assert.ok(at >= 0);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(model.uri, new vscode.Range(model.positionAt(at), model.positionAt(at + 'hidden_dim=12'.length)), 'hidden_dim=20');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await hoverMatching(call, hn, /h_n: Tensor\[float32\] \(2, 4, 20\)/);
+
+    // then typed in the notebook (incremental from the analysis that read the edited module): tagset 5 → 6
+    const ctor = nb.cellAt(1).document;
+    const tagsetEnd = new vscode.Position(0, 'tagger = BiLSTMTagger(10, 5'.length);
+    await backspace(ctor, tagsetEnd, 1);
+    await typeInto(ctor, tagsetEnd.translate(0, -1), '6');
+    await hoverMatching(call, logProbs, /log_probs: Tensor\[float32\] \(4, 9, 6\)/);
+    await hoverMatching(call, hn, /h_n: Tensor\[float32\] \(2, 4, 20\)/);
+
+    // model.py reverted: back to 12
+    await vscode.window.showTextDocument(model);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await hoverMatching(call, hn, /h_n: Tensor\[float32\] \(2, 4, 12\)/);
   });
 });
