@@ -133,6 +133,15 @@ test('hostile: local imports of broken, binary, huge, piped, cyclic and self-nes
   assert.equal(r.stderr, '');
   assert.match(r.stdout, /^5:0 x {2}Tensor\[float32\] \(3, 2\)$/m);
   assert.match(r.stdout, /^6:0 y {2}Tensor\[float32\] \(3,\)$/m);
+  // sys.path pointed at system folders, a huge path, many appends: top-level names found there are bounded too
+  const paths = writeInput(dir, 'paths.py', [
+    'import sys', "sys.path.append('/')", "sys.path.insert(0, '/proc/self')", "sys.path.insert(-1, '/dev')", "sys.path.append('x' * 100000)",
+    'for i in range(100):', "    sys.path.append('/usr/lib/python3/dist-packages')", 'import etc, usr, proc, zero, null, fd, task, root', 'from usr.lib import python3',
+    'import torch', 'y = torch.zeros(3)', '',
+  ].join('\n'));
+  const p = runCli('shapes', [paths], 60_000, ['--max-old-space-size=256']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /^11:0 y {2}Tensor\[float32\] \(3,\)$/m);
   assert.match(r.stdout, /^2:0 info RNNL-LIMIT: \S+big\.py has 5600006 bytes \(more than 1000000 characters\): it is not analysed$/m);
   assert.match(r.stdout, /^2:0 info RNNL-LIMIT: \S+binmod\.py is not a text file: it is not analysed$/m);
   assert.match(r.stdout, /^2:0 info RNNL-LIMIT: \S+fifomod\.py is not a regular file \(a device, pipe or socket\): it is not analysed$/m);
