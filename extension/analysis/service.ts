@@ -5,7 +5,7 @@
 // the engine diffs the concatenated cell text itself), and mapped between editor positions (0-based lines) and the
 // engine's (1-based lines, notebook cell index). The engine module is loaded on first use, not at activation.
 import * as vscode from 'vscode';
-import type { Analysis, NotebookCell, TextChange } from '../../runtime/analysis/api';
+import type { Analysis, NotebookCell } from '../../runtime/analysis/api';
 import type { CodeSpan } from '../../runtime/steps/step';
 import type { ImportContext, ModuleParseCache } from '../../runtime/interp/imports';
 import { currentModuleText, importsBeside } from '../../runtime/python/module-files';
@@ -40,15 +40,12 @@ export class AnalysisService implements vscode.Disposable {
   private readonly cache = new Map<string, CacheEntry>();
   /** Parse trees of the module files analyses import, kept while their text is unchanged. */
   private readonly moduleTrees: ModuleParseCache = new Map();
-  /** Single-edit changes since the cached analysis of a Python file, for incremental re-parsing. */
-  private readonly pending = new Map<string, { fromVersion: number; changes: TextChange[] | null }>();
   private readonly tooLargeLogged = new Set<string>();
   private readonly failedKeys = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly log: Log) {
     this.subscriptions.push(
-      vscode.workspace.onDidChangeTextDocument((e) => this.noteChange(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri.toString())),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.forget(nb.uri.toString())),
     );
@@ -93,10 +90,11 @@ export class AnalysisService implements vscode.Disposable {
     if (this.tooLarge(id, text.length)) return undefined;
     const engine = await this.loadEngine();
     const limits = { timeMs: readConfig(document).analysisTimeLimitMs };
-    const pend = this.pending.get(id);
-    this.pending.delete(id);
+    // the cached analysis of an earlier version re-analysed incrementally: the engine compares its text with this one
+    // (every edit since, typed or pasted, in one or several ranges, as one change), re-parses only around the change
+    // and replays the statements it cannot affect
     const analysis = this.guard(id, key, () => {
-      if (cached && cached.timeMs === limits.timeMs && pend && pend.changes && cached.key === `py:${pend.fromVersion}`) return cached.analysis.reanalyze(text, pend.changes);
+      if (cached && cached.timeMs === limits.timeMs) return cached.analysis.reanalyze(text);
       return engine.analyzePython(text, { limits, imports: this.importsOf(document.uri) });
     });
     if (analysis) this.store(id, key, analysis, document, limits.timeMs);
@@ -185,29 +183,13 @@ export class AnalysisService implements vscode.Disposable {
     return true;
   }
 
-  private noteChange(e: vscode.TextDocumentChangeEvent): void {
-    if (e.contentChanges.length === 0 || e.document.uri.scheme === 'vscode-notebook-cell') return;
-    const id = e.document.uri.toString();
-    const cached = this.ownEntry(id, e.document);
-    if (!cached) return;
-    const prev = this.pending.get(id);
-    const fromVersion = prev ? prev.fromVersion : e.document.version - 1;
-    // Only one single-range edit since the cached version is replayed incrementally; anything else re-parses fully.
-    const single = !prev && e.contentChanges.length === 1;
-    const c = e.contentChanges[0];
-    const changes = single ? [{ fromA: c.rangeOffset, toA: c.rangeOffset + c.rangeLength, fromB: c.rangeOffset, toB: c.rangeOffset + c.text.length }] : null;
-    this.pending.set(id, { fromVersion, changes });
-  }
-
   /** Drops every cached analysis (a new Python file may be a module an analysis could not find before). */
   forgetAll(): void {
     this.cache.clear();
-    this.pending.clear();
   }
 
   private forget(id: string): void {
     this.cache.delete(id);
-    this.pending.delete(id);
   }
 
   dispose(): void {

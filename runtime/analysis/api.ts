@@ -9,8 +9,9 @@
 //   a.diagnostics    → shape errors (PyTorch's messages, located at the call), gotchas (RNNL0xx), limits
 //   a.parseErrors    → located syntax errors (the rest of the file is still analysed)
 //   describeValue(v) → 'Tensor[int64] (3, 8)', 'PackedSequence data (18, 4) batch_sizes [3,3,3,3,2,2,1,1]', …
-//   a.reanalyze(newText, changes) → incremental: reuses the previous parse tree (lezer TreeFragments) and replays
-//                                   the top-level statements the edit cannot affect (runtime/interp/reuse.ts)
+//   a.reanalyze(newText, changes?) → incremental: reuses the previous parse tree (lezer TreeFragments) and replays
+//                                    the top-level statements the edit cannot affect (runtime/interp/reuse.ts);
+//                                    without `changes`, the texts are compared (textChange)
 //   b.reanalyzeNotebook(newCells) → the same for a notebook, from its new cells (see below)
 //
 // Notebooks re-analysed: a notebook is analysed as one Python text (notebookSource: code cells in order, magics and
@@ -115,8 +116,10 @@ export interface Analysis {
   hoverAt(line: number, col: number, cell?: number): HoverInfo | null;
   /** The abstract value of the Name at a position. */
   valueAt(line: number, col: number, cell?: number): Value | null;
-  /** Re-analyses after an edit of a .py text, reusing the unchanged parts of the parse tree (for a notebook or a
-   *  selection: a fresh analysis of `text` as a .py file; notebooks use reanalyzeNotebook). */
+  /** Re-analyses after an edit of a .py text, reusing the unchanged parts of the parse tree and the statements the
+   *  edit cannot affect. `changes` default to the one change between this analysis's text and `text` (textChange:
+   *  any number of edits since, as one range). For a notebook or a selection: a fresh analysis of `text` as a .py
+   *  file; notebooks use reanalyzeNotebook. */
   reanalyze(text: string, changes?: readonly TextChange[]): Analysis;
   /** Re-analyses a notebook from its new cells (or .ipynb JSON), reusing the parse tree and the statements the edit
    *  cannot affect (a fresh analysis when this is not a notebook analysis). */
@@ -326,7 +329,7 @@ class AnalysisImpl implements Analysis {
     return info;
   }
 
-  reanalyze(text: string, changes?: readonly TextChange[]): Analysis {
+  reanalyze(text: string, changes: readonly TextChange[] = textChange(this.source.text, text)): Analysis {
     if (this.source.kind !== 'python' || this.opts.lines) return analyzePython(text, this.opts);
     return reanalyzeSource(pythonSource(text), this.opts, this.parsed, changes, this.reuseInput(changes), this.described);
   }
