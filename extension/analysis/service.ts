@@ -124,10 +124,14 @@ export class AnalysisService implements vscode.Disposable {
     return analysis;
   }
 
-  /** Local imports of a file or notebook on disk are looked up in its folder, in the open documents first (their
-   *  unsaved text), then on disk. Untitled and virtual documents have no folder: their imports stay unknown. */
+  /** Local imports of a file or notebook on disk are looked up in its folder, then in its workspace folder (as
+   *  `python -m` from there finds them), in the open documents first (their unsaved text), then on disk. Untitled
+   *  and virtual documents have no folder: their imports stay unknown. */
   private importsOf(uri: vscode.Uri): ImportContext | undefined {
-    return uri.scheme === 'file' ? importsBeside(uri.fsPath, openDocumentText, this.moduleTrees) : undefined;
+    if (uri.scheme !== 'file') return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const roots = folder && folder.uri.scheme === 'file' ? [folder.uri.fsPath] : undefined;
+    return importsBeside(uri.fsPath, openDocumentText, this.moduleTrees, roots);
   }
 
   /** Whether every module file an analysis read still has the text it read (open document or disk). */

@@ -34,6 +34,9 @@ export interface ImportContext {
   host: ModuleHost;
   /** The directory of the analysed file or notebook (sys.path[0]). */
   dir: string;
+  /** Folders searched after `dir` for top-level modules (the editor adds the workspace folder, as `python -m` run
+   *  from it or an IDE's default search path would find `src.model` from `src/train.py`). */
+  roots?: readonly string[];
   /** Parse trees of module files kept across analyses (by path; used while the text is the same): the editor
    *  re-analyses a file on every edit, its modules mostly unchanged. */
   parsed?: ModuleParseCache;
@@ -91,7 +94,7 @@ export class Importer {
     readonly ctx: ImportContext,
     private readonly runModule: ModuleRunner,
   ) {
-    this.roots = [ctx.dir];
+    this.roots = [ctx.dir, ...(ctx.roots ?? []).filter((r) => r !== ctx.dir)];
   }
 
   /** `sys.path.append(path)` (at null) or `sys.path.insert(at, path)`: a folder to look for top-level modules in,

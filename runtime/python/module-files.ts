@@ -68,6 +68,6 @@ export function currentModuleText(path: string, overlay?: TextOverlay): string |
 }
 
 /** Local imports of the file at `path` are looked up next to it. */
-export function importsBeside(path: string, overlay?: TextOverlay, parsed?: ModuleParseCache): ImportContext {
-  return { host: diskModuleHost(overlay), dir: dirname(resolve(path)), parsed };
+export function importsBeside(path: string, overlay?: TextOverlay, parsed?: ModuleParseCache, roots?: readonly string[]): ImportContext {
+  return { host: diskModuleHost(overlay), dir: dirname(resolve(path)), parsed, roots };
 }

@@ -267,3 +267,20 @@ test('sys.path.append / insert with a literal folder: top-level modules are also
   const computed = ['import os, sys', "sys.path.append(os.path.join(os.path.dirname(__file__), '..', 'src'))", 'import extra', 'y = extra.E', ''].join('\n');
   assert.doesNotMatch(hover(analyzePython(computed, { imports: memoryProject(files, '/p/notebooks') }), computed, 4, 'y') ?? '', /Tensor/);
 });
+
+test("extra roots (the editor's workspace folder) are searched after the file's own folder", () => {
+  const files = {
+    'src/model.py': 'import torch\nW = torch.zeros(6)\n',
+    'src/train.py': '',
+    'utils.py': 'import torch\nU = torch.zeros(2)\n',
+    'src/utils.py': 'import torch\nU = torch.zeros(3)\n',
+  };
+  const text = ['from src.model import W', 'import utils', 'w = W', 'u = utils.U', ''].join('\n');
+  const inSrc = memoryProject(files, '/p/src');
+  // without the workspace folder, src.model is not found from src/ (Python run as a script from there would fail)
+  assert.doesNotMatch(hover(analyzePython(text, { imports: inSrc }), text, 3, 'w') ?? '', /Tensor/);
+  const a = analyzePython(text, { imports: { ...inSrc, roots: ['/p'] } });
+  assert.equal(hover(a, text, 3, 'w'), 'w: Tensor[float32] (6,)');
+  // the file's own folder still comes first
+  assert.equal(hover(a, text, 4, 'u'), 'u: Tensor[float32] (3,)');
+});
