@@ -18,9 +18,10 @@ function analyze(path: string, text: string, lines?: { start: number; end: numbe
   try {
     if (path.toLowerCase().endsWith('.ipynb')) {
       if (lines) throw new CliError('--lines applies to .py files; for notebooks the whole notebook is analysed');
-      return analyzeNotebook(text, { imports: importsBeside(path) });
+      return analyzeNotebook(text, { imports: importsBeside(path), statementReuse: false });
     }
-    return analyzePython(text, { lines, imports: importsBeside(path) });
+    // one analysis, never re-analysed: no statement records (they only serve reanalyze)
+    return analyzePython(text, { lines, imports: importsBeside(path), statementReuse: false });
   } catch (e) {
     if (e instanceof SourceError) throw new CliError(`${basename(path)}: ${e.message}`);
     throw e;
