@@ -94,13 +94,15 @@ export class DiagnosticsPublisher implements vscode.Disposable {
 
   private async publishNotebook(notebook: vscode.NotebookDocument): Promise<void> {
     if (notebook.isClosed) return;
-    const cells = notebook.getCells();
     if (!readConfig(notebook.uri).diagnosticsEnabled) {
-      for (const c of cells) this.collection.delete(c.document.uri);
+      for (const c of notebook.getCells()) this.collection.delete(c.document.uri);
       return;
     }
     const analysis = await this.service.analyzeNotebook(notebook);
     if (!analysis) return;
+    // the cells the analysis was made of (read in the same turn: cells added meanwhile would shift the indices;
+    // that change schedules its own publish)
+    const cells = notebook.getCells();
     const perCell = new Map<number, vscode.Diagnostic[]>();
     for (const d of [...analysis.parseErrors, ...analysis.diagnostics]) {
       const cell = d.span.cell ?? 0;
