@@ -2573,6 +2573,12 @@ export class Interpreter implements ScopeWatch {
       if (hooks?.afterOp) hooks.afterOp(call, result);
     }
     if (keepSite) this.opSites.push({ op: name, from: node.from, to: node.to, self, args, kwargs, result });
+    const outArg = kwargs.get('out');
+    if (outArg && outArg.k === 'tensor' && outArg.data) {
+      // out=: written by the op, whose values land there unmodelled
+      this.noteMutation(outArg);
+      delete outArg.data;
+    }
     if (inPlaceOn) return this.applyInPlace(inPlaceOn, result);
     return result;
   }
