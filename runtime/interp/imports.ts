@@ -70,11 +70,6 @@ export const MAX_TOTAL_CHARS = 3_000_000;
  *  does not shadow torch or numpy), and built-in modules cannot be shadowed in Python either. */
 const NEVER_LOCAL = new Set(['torch', 'numpy', 'torchvision', 'torchaudio', 'torchtext', 'sys', 'builtins', '__future__', 'typing']);
 
-/** Whether a top-level module name may be a module of the program (looked up next to the file). */
-export function mayBeLocal(name: string): boolean {
-  return !NEVER_LOCAL.has(name);
-}
-
 /** Runs a module file in a fresh interpreter whose module scope is `mod.scope`. */
 export type ModuleRunner = (file: ModuleFile, mod: LoadedModule, by: unknown) => void;
 
@@ -124,7 +119,7 @@ export class Importer {
       if (level > pkg.length) return null;
       full = [...pkg.slice(0, pkg.length - (level - 1)), ...parts];
     } else {
-      if (parts.length === 0 || NEVER_LOCAL.has(parts[0])) return null;
+      if (parts.length === 0) return null;
       full = [...parts];
     }
     if (full.length === 0) return this.modules.get(fromPkg ?? '') ?? null;
@@ -133,11 +128,8 @@ export class Importer {
       const name = full.slice(0, i).join('.');
       let mod = this.modules.get(name) ?? null;
       if (!mod) {
-        const dir: string | null = parent ? parent.dir : null;
-        if (parent && dir === null) return null;
-        // a top-level module: the first folder of sys.path that has it
-        let entry: ModuleEntry | null = null;
-        for (const d of dir !== null ? [dir] : this.roots) if ((entry = this.find(d, full[i - 1]))) break;
+        if (parent && parent.dir === null) return null;
+        const entry = parent && parent.dir !== null ? this.find(parent.dir, full[i - 1]) : this.locate(full[i - 1]);
         if (!entry) return null;
         const loaded = this.create(name, entry, parent, by);
         if (typeof loaded === 'string') return loaded;
@@ -146,6 +138,23 @@ export class Importer {
       parent = mod;
     }
     return parent;
+  }
+
+  /** Where top-level module `name` is: the first folder of sys.path that has it; null for the names never looked
+   *  up locally (torch, numpy, built-in modules) and for names no folder has. */
+  locate(name: string): ModuleEntry | null {
+    if (NEVER_LOCAL.has(name)) return null;
+    for (const d of this.roots) {
+      const entry = this.find(d, name);
+      if (entry) return entry;
+    }
+    return null;
+  }
+
+  /** A module's path as messages show it: relative to the analysed file's folder when it is under it. */
+  shownPath(path: string): string {
+    const dir = this.ctx.dir;
+    return dir && path.startsWith(dir) && (path[dir.length] === '/' || path[dir.length] === '\\') ? path.slice(dir.length + 1) : path;
   }
 
   private find(dir: string, name: string): ModuleEntry | null {

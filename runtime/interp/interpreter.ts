@@ -9,7 +9,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { ShapeError, joinShape, symbolic, type Dim } from '../shape/dim';
 import type { CodeSpan } from '../steps/step';
 import { Scope, type ScopeWatch } from './scope';
-import { Importer, MAX_CACHED_MODULES, mayBeLocal, type ImportContext, type LoadedModule, type ModuleFile } from './imports';
+import { Importer, MAX_CACHED_MODULES, type ImportContext, type LoadedModule, type ModuleFile } from './imports';
 import { parsePython, type ParsedPython } from '../python/parse';
 import { PositionMap, changedFields, childValues, fieldsOf, isImmutable, own, sameImmutable, type BindingState, type Owners, type UseState, type ReuseInput, type ReuseState, type StatementRecord } from './reuse';
 import type { InterpreterHooks, OpCall } from './hooks';
@@ -311,7 +311,8 @@ export class Interpreter implements ScopeWatch {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.root = opts.imported?.root ?? null;
     this.module = opts.imported?.module ?? null;
-    this.importer = opts.imported?.importer ?? (opts.imports && !opts.hooks ? new Importer(opts.imports, (file, mod, by) => (by as Interpreter).runImported(file, mod)) : null);
+    // a run (hooks) has an importer too, only to name the project's modules it does not run (importLocal)
+    this.importer = opts.imported?.importer ?? (opts.imports ? new Importer(opts.imports, (file, mod, by) => (by as Interpreter).runImported(file, mod)) : null);
     this.deadline = this.root ? this.root.deadline : Date.now() + this.limits.timeMs;
     this.ops = allOps();
     this.recording = !opts.hooks && opts.record !== false;
@@ -1098,14 +1099,14 @@ export class Interpreter implements ScopeWatch {
   /** A module of the program (next to the analysed file) for an import statement, loaded once per analysis; null
    *  for anything else (libraries). A module that is there but not analysed (too large, too many) gets a note. */
   private importLocal(parts: readonly string[], level: number, node: SyntaxNode): LoadedModule | null {
-    if (!this.importer) {
-      // a run (hooks) executes the file's own code only: a module of the project it imports is named, not run
-      const ctx = this.opts.hooks ? this.opts.imports : undefined;
+    if (!this.importer) return null;
+    if (this.opts.hooks) {
+      // a run executes the file's own code only: a module of the project it imports is named, not run
       const top = level === 0 ? parts[0] : undefined;
-      const entry = ctx && top !== undefined && mayBeLocal(top) ? ctx.host.find(ctx.dir, top) : null;
+      const entry = top !== undefined ? this.importer.locate(top) : null;
       if (entry && top !== undefined) {
         const file = entry.kind === 'module' ? entry.file.path : entry.kind === 'package' ? entry.dir : entry.path;
-        this.diag(node.from, node.to, 'RNNL-IMPORT', 'warning', `${top} (${file.split(/[\\/]/).pop()}) is a module of this project: a run executes this file's code only, so what comes from it has no values here (hovers and diagnostics do follow the import)`);
+        this.diag(node.from, node.to, 'RNNL-IMPORT', 'warning', `${top} (${this.importer.shownPath(file)}) is a module of this project: a run executes this file's code only, so what comes from it has no values here (hovers and diagnostics do follow the import)`);
       }
       return null;
     }
@@ -1172,18 +1173,11 @@ export class Interpreter implements ScopeWatch {
     } finally {
       this.raised = saved;
       for (const d of raised) {
-        const where = d.from === node.from && d.to === node.to ? '' : ` (in ${this.fileName()}, line ${this.parsed.lines.position(d.from).line})`;
+        const file = this.module?.file?.path;
+        const where = d.from === node.from && d.to === node.to ? '' : ` (in ${file && this.importer ? this.importer.shownPath(file) : 'an imported module'}, line ${this.parsed.lines.position(d.from).line})`;
         caller.diag(node.from, node.to, d.code, d.severity, `${d.message}${where}`);
       }
     }
-  }
-
-  /** This module's file, relative to the analysed file's folder when it is under it. */
-  private fileName(): string {
-    const path = this.module?.file?.path;
-    if (!path) return 'an imported module';
-    const dir = this.importer?.ctx.dir ?? '';
-    return dir && path.startsWith(dir) && (path[dir.length] === '/' || path[dir.length] === '\\') ? path.slice(dir.length + 1) : path;
   }
 
   /** Runs `f` with the caller's state of certainty (branches that may not run, code out of PyTorch's order,
