@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeNotebook, type Analysis, type AnalyzeOptions, type NotebookCell } from '../../runtime/analysis/api';
+import { analyzeNotebook, type AnalyzeOptions, type NotebookCell } from '../../runtime/analysis/api';
+import { observableNotebook } from './helpers/observable';
 import { mulberry32 } from './helpers/prng';
 
 const dir = join(__dirname, '..', 'fixtures', 'realworld');
@@ -29,19 +30,6 @@ function toCells(text: string): NotebookCell[] {
     cells[cells.length - 1].push(line);
   });
   return cells.map((c) => ({ kind: 'code', source: c.join('\n').trimEnd() }));
-}
-
-function observableNotebook(a: Analysis, cells: readonly NotebookCell[]): unknown {
-  const hovers: unknown[] = [];
-  cells.forEach((cell, index) => {
-    cell.source.split(/\r?\n/).forEach((l, i) => {
-      for (const m of l.matchAll(/[A-Za-z_]\w*/g)) {
-        const h = a.hoverAt(i + 1, m.index ?? 0, index);
-        if (h) hovers.push([index, i + 1, m.index, h.name, h.text, h.detail ?? null, h.span]);
-      }
-    });
-  });
-  return { records: a.records, inlayHints: a.inlayHints, diagnostics: a.diagnostics, parseErrors: a.parseErrors, hovers };
 }
 
 function pick<T>(xs: readonly T[], rand: () => number): T {

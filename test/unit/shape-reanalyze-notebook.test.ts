@@ -11,8 +11,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeNotebook, analyzePython, type Analysis, type AnalyzeOptions, type NotebookCell } from '../../runtime/analysis/api';
+import { analyzeNotebook, analyzePython, type AnalyzeOptions, type NotebookCell } from '../../runtime/analysis/api';
 import { parseIpynb, textChange } from '../../runtime/python/source';
+import { observableNotebook } from './helpers/observable';
 import { mulberry32 } from './helpers/prng';
 
 // only the step budget applies: outcomes must not depend on machine load
@@ -82,21 +83,6 @@ scores${i} = outputs${i}.sum(dim=-1).softmax(dim=1)${i > 0 ? `\nboth${i} = torch
     });
   }
   return cells;
-}
-
-/** Everything a client sees of a notebook analysis: records, inlay hints, diagnostics, parse errors, and the hover
- *  at every Name occurrence of every cell (positions are cell + line, as the editor asks). */
-function observableNotebook(a: Analysis, cells: readonly NotebookCell[]): unknown {
-  const hovers: unknown[] = [];
-  cells.forEach((cell, index) => {
-    cell.source.split(/\r?\n/).forEach((l, i) => {
-      for (const m of l.matchAll(/[A-Za-z_]\w*/g)) {
-        const h = a.hoverAt(i + 1, m.index ?? 0, index);
-        if (h) hovers.push([index, i + 1, m.index, h.name, h.text, h.detail ?? null, h.span]);
-      }
-    });
-  });
-  return { records: a.records, inlayHints: a.inlayHints, diagnostics: a.diagnostics, parseErrors: a.parseErrors, hovers };
 }
 
 /** The code cells with at least `minLines` lines (where edits go). */
